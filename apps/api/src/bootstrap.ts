@@ -1,0 +1,117 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyStatic from '@fastify/static';
+import { randomUUID } from 'node:crypto';
+import { join, normalize } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { AppConfig } from '@vitrine/config';
+import { errorBody, VitrineError } from '@vitrine/errors';
+import { registerTenancyHook, TenantDirectory } from '@vitrine/tenancy';
+import { AppModule, type AppOverrides } from './app.module';
+import { HttpErrorFilter } from './http-error.filter';
+
+export const HEALTH_PATHS = ['/healthz', '/readyz'];
+const JSON_TYPE = 'application/json; charset=utf-8';
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Builds the API application (not yet listening). The order of Fastify hooks matters:
+ * tenancy runs on every request before any route, so no handler ever runs without a tenant
+ * on a tenant host.
+ */
+export async function createApp(
+  config: AppConfig,
+  overrides: AppOverrides = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, overrides),
+    adapter,
+    {
+      logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
+      abortOnError: false,
+      // Our own JSON parser below (strict UTF-8) replaces the one Nest would register.
+      bodyParser: false,
+    },
+  );
+  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+
+  // JSON bodies must be valid UTF-8: a lossy decode would silently turn bytes into U+FFFD.
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer' },
+    (_req, body: Buffer, done) => {
+      let text: string;
+      try {
+        text = strictUtf8.decode(body);
+      } catch {
+        return done(VitrineError.badInput('The request body is not valid UTF-8.'), undefined);
+      }
+      try {
+        done(null, text.length ? JSON.parse(text) : {});
+      } catch {
+        done(VitrineError.badInput('The request body is not valid JSON.'), undefined);
+      }
+    },
+  );
+
+  // Errors of body parsing and plain routes go through Nest's handler to HttpErrorFilter.
+  app.useGlobalFilters(new HttpErrorFilter(config.bodyLimitBytes));
+
+  registerTenancyHook(fastify, app.get(TenantDirectory), {
+    hostlessPaths: HEALTH_PATHS,
+    adminHost: config.adminHost,
+  });
+
+  fastify.get('/healthz', async () => ({ status: 'ok' }));
+  fastify.get('/readyz', async (_req, reply) => {
+    try {
+      await app.get(TenantDirectory).findBySlug('__readiness_probe__');
+      return { status: 'ready' };
+    } catch (err) {
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ status: 'unavailable', reason: (err as Error).message });
+    }
+  });
+
+  // Theme assets of the request's own tenant: /theme/assets/logo.svg → tenants/<slug>/theme/assets/logo.svg.
+  await fastify.register(fastifyStatic, { root: config.tenantsDir, serve: false });
+  fastify.get('/theme/*', (req, reply) => {
+    const ctx = req.tenantContext;
+    const themeDir = ctx?.tenant.settings.themeDir;
+    const rel = normalize((req.params as { '*': string })['*']);
+    if (!themeDir || !rel.startsWith('assets/') || rel.includes('..')) {
+      return reply
+        .code(404)
+        .header('content-type', JSON_TYPE)
+        .send(errorBody('NOT_FOUND', 'No such theme asset.'));
+    }
+    return reply
+      .header('cache-control', 'public, max-age=300')
+      .sendFile(rel, join(config.tenantsDir, themeDir));
+  });
+
+  return app;
+}
+
+/** The URL of every active demo microsite on this port, for the start banner. */
+export async function siteUrls(app: NestFastifyApplication, port: number): Promise<string[]> {
+  const rows = (await app.get(TenantDirectory).listActiveDomains()) as Array<{
+    slug: string;
+    domain: string;
+  }>;
+  return rows.map((r) => `http://${r.domain}:${port}/graphql   (${r.slug})`);
+}
+
+export const bootLog = new Logger('Vitrine');

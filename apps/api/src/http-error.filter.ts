@@ -1,0 +1,54 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { errorBody, VitrineError, type ErrorCode } from '@vitrine/errors';
+
+/**
+ * Errors of plain HTTP routes, body parsing and unknown paths, answered in the same shape and
+ * codes as GraphQL errors. GraphQL errors are not touched: Apollo's formatError handles them.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('HTTP');
+
+  constructor(private readonly bodyLimitBytes: number) {}
+
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    if (host.getType<string>() !== 'http') return exception;
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<{ method: string; url: string }>();
+    const [status, code, message] = this.describe(
+      exception,
+      `${request.method} ${request.url.split('?', 1)[0]}`,
+    );
+    return reply
+      .code(status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(errorBody(code, message));
+  }
+
+  private describe(exception: unknown, where: string): [number, ErrorCode, string] {
+    if (exception instanceof VitrineError)
+      return [exception.httpStatus, exception.code, exception.message];
+    // Nest wraps Fastify's own errors (body too large, no parser for the content type) in HttpExceptions.
+    const status =
+      exception instanceof HttpException
+        ? exception.getStatus()
+        : ((exception as { statusCode?: number } | null)?.statusCode ?? 500);
+    switch (status) {
+      case 404:
+        return [404, 'NOT_FOUND', `Nothing is served at ${where}.`];
+      case 413:
+        return [
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `The request body is larger than ${this.bodyLimitBytes} bytes.`,
+        ];
+      case 415:
+        return [415, 'UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL requests as application/json.'];
+    }
+    if (status >= 400 && status < 500)
+      return [status, 'BAD_USER_INPUT', (exception as Error).message];
+    this.log.error(exception);
+    return [500, 'INTERNAL_SERVER_ERROR', 'Something went wrong on our side.'];
+  }
+}

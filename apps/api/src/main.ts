@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { DemoSeedService, loadTenantDir, TenantSyncService } from '@vitrine/admin';
+import { ConfigError, loadConfig } from '@vitrine/config';
+import { SchemaBehindError } from '@vitrine/database';
+import { bootLog, createApp, siteUrls } from './bootstrap';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  await app.init();
+  if (config.demo.seedOnStart) {
+    const seed = app.get(DemoSeedService);
+    if (await seed.isEmpty()) {
+      bootLog.log(
+        `First start: seeding the demo (${config.demo.products} variants, ${config.demo.extraTenants} extra tenants)…`,
+      );
+      await seed.seed({ variants: config.demo.products, extraTenants: config.demo.extraTenants });
+    } else {
+      // Pick up edits to tenants/*.yaml on every development start (unchanged tenants are skipped).
+      await app.get(TenantSyncService).sync(loadTenantDir(config.tenantsDir));
+    }
+  }
+  await app.listen({ port: config.port, host: config.host });
+  const port = Number(new URL(await app.getUrl()).port) || config.port;
+  const urls = await siteUrls(app, port);
+  bootLog.log(`Vitrine is serving ${urls.length} microsite domain(s):\n  ${urls.join('\n  ')}`);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof SchemaBehindError) {
+    console.error(err.message);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

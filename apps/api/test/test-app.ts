@@ -1,0 +1,60 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { resolve } from 'node:path';
+import { DemoSeedService } from '@vitrine/admin';
+import type { MemoryBus } from '@vitrine/cache';
+import { loadConfig, type AppConfig } from '@vitrine/config';
+import { createTestDatabase, type TestDatabase } from '@vitrine/testing';
+import { ENTITIES } from '../src/app.module';
+import { createApp } from '../src/bootstrap';
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+
+export interface RunningApp {
+  app: NestFastifyApplication;
+  port: number;
+  config: AppConfig;
+}
+
+/** Test configuration: the repo's demo tenants, quiet logs, no schema file written. */
+/** Test files share one Redis in CI: each gets its own key namespace. */
+const CACHE_PREFIX = `vitrine-test-${process.pid}-${Date.now()}:`;
+
+export function testConfig(env: Record<string, string> = {}): AppConfig {
+  return loadConfig(
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      TENANTS_DIR: resolve(REPO_ROOT, 'tenants'),
+      REDIS_URL: process.env.REDIS_URL,
+      CACHE_PREFIX,
+      ...env,
+    },
+    REPO_ROOT,
+  );
+}
+
+/** A fresh database (PGlite, or PostgreSQL when DATABASE_URL is set) with the demo seeded. */
+export async function seededDatabase(variants = 800): Promise<TestDatabase> {
+  const db = await createTestDatabase({ entities: ENTITIES });
+  const app = await startApp(db, testConfig());
+  try {
+    await app.app
+      .get(DemoSeedService)
+      .seed({ variants, extraTenants: 0, onProgress: () => undefined });
+  } finally {
+    await app.app.close();
+  }
+  return db;
+}
+
+/** Starts an API instance on a free port over an existing database. */
+export async function startApp(
+  db: TestDatabase,
+  config: AppConfig,
+  memoryBus?: MemoryBus,
+): Promise<RunningApp> {
+  const app = await createApp(config, { dataSource: db.dataSource, memoryBus });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = Number(new URL(await app.getUrl()).port);
+  return { app, port, config };
+}

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { TenantFileError } from '@vitrine/admin';
+import { ConfigError, loadConfig } from '@vitrine/config';
+import { SchemaBehindError } from '@vitrine/database';
+import { buildProgram, EXIT } from './program';
+
+async function main(): Promise<void> {
+  await buildProgram(() => loadConfig()).parseAsync(process.argv);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof TenantFileError) {
+    console.error(err.message);
+    process.exit(EXIT.invalidInput);
+  }
+  if (err instanceof ConfigError || err instanceof SchemaBehindError) {
+    console.error(err.message);
+    process.exit(EXIT.usage);
+  }
+  console.error(err);
+  process.exit(EXIT.failure);
+});

@@ -1,0 +1,126 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import { DemoSeedService, loadTenantDir, TenantSyncService, type TenantPlan } from '@vitrine/admin';
+import type { AppConfig } from '@vitrine/config';
+import { createDataSource, ensureSchema } from '@vitrine/database';
+import { CliModule } from './cli.module';
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, invalidInput: 3 } as const;
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
+}
+
+async function withServices<T>(
+  config: AppConfig,
+  fn: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>,
+): Promise<T> {
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
+    logger: ['error', 'warn'],
+  });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+function printPlans(plans: TenantPlan[], json: boolean, dryRun: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ dryRun, tenants: plans }, null, 2)}\n`);
+    return;
+  }
+  for (const p of plans) {
+    const detail = p.action === 'update' ? ` (${p.changes.join(', ')})` : '';
+    const size = p.assortment
+      ? `  assortment: ${p.assortment.products} products / ${p.assortment.variants} variants`
+      : '';
+    process.stdout.write(`${p.action.padEnd(9)} ${p.slug}${detail}${size}\n`);
+    for (const w of p.warnings) process.stdout.write(`  warning: ${w}\n`);
+  }
+  if (dryRun) process.stdout.write('(dry run: nothing was written)\n');
+}
+
+export function buildProgram(config: () => AppConfig): Command {
+  const program = new Command('vitrine')
+    .description('Operate a Vitrine installation: database, demo data, tenants.')
+    .showHelpAfterError();
+
+  const db = program.command('db').description('Database schema');
+  db.command('migrate')
+    .description(
+      'Apply pending migrations to the configured database (DATABASE_URL, or the embedded one)',
+    )
+    .action(async () => {
+      const c = config();
+      const ds = await createDataSource(c.database);
+      try {
+        const before = await ds.showMigrations();
+        await ensureSchema(ds, c.database, true);
+        process.stdout.write(before ? 'Migrations applied.\n' : 'Schema is up to date.\n');
+      } finally {
+        await ds.destroy();
+      }
+    });
+
+  program
+    .command('seed')
+    .description(
+      'Seed the deterministic demo catalog, price lists and tenants (idempotent: upserts)',
+    )
+    .option('--products <n>', 'number of catalog variants to generate', count)
+    .option('--tenants <n>', 'extra generated tenants (bench-0001 …)', count)
+    .action(async (opts: { products?: number; tenants?: number }) => {
+      const c = config();
+      await migrateEmbedded(c);
+      await withServices(c, async (app) => {
+        const result = await app.get(DemoSeedService).seed({
+          variants: opts.products ?? c.demo.products,
+          extraTenants: opts.tenants ?? c.demo.extraTenants,
+          onProgress: (m) => process.stderr.write(`${m}\n`),
+        });
+        process.stdout.write(
+          `Seeded ${result.variants} variants and ${result.plans.length} tenants.\n`,
+        );
+      });
+    });
+
+  const tenants = program
+    .command('tenants')
+    .description('Declarative tenants (tenants/<slug>/tenant.yaml)');
+  tenants
+    .command('sync')
+    .description(
+      'Validate every tenants/*/tenant.yaml and apply them: create new, update changed, never delete',
+    )
+    .option('--dir <path>', 'tenants folder', undefined)
+    .option('--dry-run', 'print the plan, write nothing', false)
+    .option('--json', 'machine-readable output', false)
+    .action(async (opts: { dir?: string; dryRun: boolean; json: boolean }) => {
+      const c = config();
+      const loaded = loadTenantDir(opts.dir ? resolve(opts.dir) : c.tenantsDir);
+      await migrateEmbedded(c);
+      await withServices(c, async (app) => {
+        const plans = await app.get(TenantSyncService).sync(loaded, { dryRun: opts.dryRun });
+        printPlans(plans, opts.json, opts.dryRun);
+      });
+    });
+
+  return program;
+}
+
+/** The embedded database belongs to this checkout: bring it up to date like the API does. */
+async function migrateEmbedded(c: AppConfig): Promise<void> {
+  if (c.database.kind !== 'pglite') return;
+  const ds = await createDataSource(c.database);
+  try {
+    await ensureSchema(ds, c.database, true);
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,136 @@
+import { parseArgs } from 'node:util';
+
+/** The command line of `npm run bench`, validated. */
+export interface BenchFlags {
+  /** Catalog variants the API seeds on its first start (VITRINE_DEMO_PRODUCTS). */
+  products: number;
+  /** Extra generated tenants bench-0001 … seeded next to the demo ones (VITRINE_DEMO_EXTRA_TENANTS). */
+  tenants: number;
+  /** Seconds of load per scenario, for the ceiling and for the API alike. */
+  duration: number;
+  /** Concurrent keep-alive connections autocannon opens. */
+  connections: number;
+  /** Scenario names to run; empty means all of them. */
+  scenarios: string[];
+  /** Keep the temporary PGlite data directory after the run instead of deleting it. */
+  keep: boolean;
+  /** Reuse (and keep) this PGlite data directory instead of a fresh temporary one. */
+  dataDir: string | null;
+  /** Where to write the JSON report; null: bench/results/<timestamp>.json. */
+  out: string | null;
+  /** Print the usage text and exit. */
+  help: boolean;
+}
+
+/** Values used for every flag that is not given. */
+export const DEFAULT_FLAGS: Readonly<BenchFlags> = Object.freeze({
+  products: 5000,
+  tenants: 10,
+  duration: 10,
+  connections: 50,
+  scenarios: [],
+  keep: false,
+  dataDir: null,
+  out: null,
+  help: false,
+});
+
+/** A command line that cannot be run; the message is meant for the user as is. */
+export class FlagError extends Error {
+  override name = 'FlagError';
+}
+
+/** Usage text printed by `--help` and after a flag error. */
+export const HELP = `Usage: npm run bench -- [options]
+
+Starts the API (production mode) on a free port, then for each scenario measures a bare
+node:http "ceiling" server returning the same bytes and the API itself with autocannon.
+
+Options:
+  --products N      catalog variants seeded on the API's first start   (default ${DEFAULT_FLAGS.products})
+  --tenants N       extra generated tenants bench-0001 …               (default ${DEFAULT_FLAGS.tenants})
+  --duration S      seconds of load per scenario and target            (default ${DEFAULT_FLAGS.duration})
+  --connections C   concurrent connections                             (default ${DEFAULT_FLAGS.connections})
+  --scenario NAME   run only this scenario; repeat for several         (default: all)
+  --keep            keep the temporary PGlite data directory
+  --data-dir DIR    use (and keep) this PGlite data directory; reusing one skips seeding
+  --out FILE        write the JSON report here instead of bench/results/<timestamp>.json
+                    (bench/results/latest.json is written either way)
+  -h, --help        show this text
+
+Environment: DATABASE_URL (use PostgreSQL instead of a temporary PGlite), REDIS_URL.
+`;
+
+// Bounds keep obvious typos (an extra zero, a negative number) from starting a run that
+// cannot work; they are far above anything the 2-core reference machine can handle.
+const INTEGER_FLAGS = {
+  products: { min: 1, max: 2_000_000 },
+  tenants: { min: 0, max: 10_000 },
+  duration: { min: 1, max: 3600 },
+  connections: { min: 1, max: 10_000 },
+} as const;
+
+type IntegerFlag = keyof typeof INTEGER_FLAGS;
+
+function parseInteger(flag: IntegerFlag, raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_FLAGS[flag];
+  const { min, max } = INTEGER_FLAGS[flag];
+  // Number('') is 0 and Number('1e3') is 1000: only plain digits are accepted.
+  if (!/^\d+$/.test(raw.trim())) {
+    throw new FlagError(`--${flag} expects a whole number, got '${raw}'`);
+  }
+  const value = Number(raw.trim());
+  if (value < min || value > max) {
+    throw new FlagError(`--${flag} must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Parses the benchmark's arguments (without `node` and the script path). Unknown flags,
+ * positional arguments and malformed numbers throw a {@link FlagError}.
+ */
+export function parseFlags(argv: readonly string[]): BenchFlags {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        products: { type: 'string' },
+        tenants: { type: 'string' },
+        duration: { type: 'string' },
+        connections: { type: 'string' },
+        scenario: { type: 'string', multiple: true },
+        keep: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    // parseArgs' messages are already readable; only the error type changes.
+    throw new FlagError((e as Error).message);
+  }
+  const scenarios = (values.scenario ?? []).map((s) => s.trim());
+  if (scenarios.some((s) => s.length === 0)) throw new FlagError('--scenario needs a name');
+  const dataDir = values['data-dir'] ?? null;
+  if (dataDir !== null && dataDir.trim().length === 0)
+    throw new FlagError('--data-dir needs a path');
+  if (values.out !== undefined && values.out.trim().length === 0) {
+    throw new FlagError('--out needs a file name');
+  }
+  return {
+    products: parseInteger('products', values.products),
+    tenants: parseInteger('tenants', values.tenants),
+    duration: parseInteger('duration', values.duration),
+    connections: parseInteger('connections', values.connections),
+    // A repeated name would run the same scenario twice for no gain.
+    scenarios: [...new Set(scenarios)],
+    keep: values.keep === true || dataDir !== null,
+    dataDir,
+    out: values.out ?? null,
+    help: values.help === true,
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * The part of an autocannon result the report reads. autocannon's own `Result` satisfies it;
+ * tests build it by hand.
+ */
+export interface LoadResultLike {
+  requests: { mean: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  /** Connection errors, timeouts included. */
+  errors: number;
+  timeouts: number;
+  /** Responses whose body failed the verifyBody check (a GraphQL `errors` member). */
+  mismatches: number;
+}
+
+/** One load run (against the ceiling or the API), reduced to what is reported. */
+export interface LoadSummary {
+  /** Mean of the per-second request counts. */
+  reqPerSec: number;
+  /** Latency percentiles of 2xx responses, milliseconds. */
+  p50Ms: number;
+  p99Ms: number;
+  totalRequests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** 2xx responses carrying GraphQL errors. */
+  graphqlErrors: number;
+}
+
+/** A scenario's line in the report. */
+export interface ScenarioRow {
+  name: string;
+  description: string;
+  host: string;
+  status: 'ok' | 'failed' | 'skipped';
+  /** Why the scenario failed or was skipped. */
+  reason: string | null;
+  /** Body size of the warm-up response, which the ceiling replays. */
+  bytesPerResponse: number | null;
+  contentType: string | null;
+  api: LoadSummary | null;
+  ceiling: LoadSummary | null;
+  /** api.reqPerSec ÷ ceiling.reqPerSec: the share of a bare server's throughput the API reaches. */
+  ratio: number | null;
+}
+
+/** Reduces an autocannon result to the reported numbers. */
+export function summarize(result: LoadResultLike): LoadSummary {
+  return {
+    reqPerSec: result.requests.mean,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    totalRequests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    graphqlErrors: result.mismatches,
+  };
+}
+
+/**
+ * API throughput as a fraction of the ceiling's, rounded to 4 decimals; null when the ceiling
+ * produced nothing to divide by (it then measured nothing meaningful).
+ */
+export function throughputRatio(apiReqPerSec: number, ceilingReqPerSec: number): number | null {
+  if (!Number.isFinite(apiReqPerSec) || !Number.isFinite(ceilingReqPerSec)) return null;
+  if (ceilingReqPerSec <= 0) return null;
+  return Math.round((apiReqPerSec / ceilingReqPerSec) * 10_000) / 10_000;
+}
+
+/** Identity of a scenario as the row needs it. */
+export interface RowScenario {
+  name: string;
+  description: string;
+  host: string;
+}
+
+/** The row of a scenario that ran to the end. */
+export function measuredRow(
+  scenario: RowScenario,
+  warmup: { bytes: number; contentType: string | null },
+  ceiling: LoadResultLike,
+  api: LoadResultLike,
+): ScenarioRow {
+  const c = summarize(ceiling);
+  const a = summarize(api);
+  return {
+    name: scenario.name,
+    description: scenario.description,
+    host: scenario.host,
+    status: 'ok',
+    reason: null,
+    bytesPerResponse: warmup.bytes,
+    contentType: warmup.contentType,
+    api: a,
+    ceiling: c,
+    ratio: throughputRatio(a.reqPerSec, c.reqPerSec),
+  };
+}
+
+/** The row of a scenario that failed or was skipped before producing numbers. */
+export function unmeasuredRow(
+  scenario: RowScenario,
+  status: 'failed' | 'skipped',
+  reason: string,
+  warmup: { bytes: number; contentType: string | null } | null = null,
+): ScenarioRow {
+  return {
+    name: scenario.name,
+    description: scenario.description,
+    host: scenario.host,
+    status,
+    reason,
+    bytesPerResponse: warmup?.bytes ?? null,
+    contentType: warmup?.contentType ?? null,
+    api: null,
+    ceiling: null,
+    ratio: null,
+  };
+}
+
+interface Column {
+  title: string;
+  align: 'left' | 'right';
+  cell: (row: ScenarioRow) => string;
+}
+
+const DASH = '-';
+
+function fixed(value: number | null | undefined, digits: number): string {
+  return value === null || value === undefined ? DASH : value.toFixed(digits);
+}
+
+/**
+ * autocannon records latency in whole milliseconds (truncated), so integers are shown as such;
+ * a fractional value (another source) keeps one decimal.
+ */
+function millis(value: number | null | undefined): string {
+  if (value === null || value === undefined) return DASH;
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+function count(value: number | null | undefined): string {
+  return value === null || value === undefined ? DASH : String(value);
+}
+
+const COLUMNS: readonly Column[] = [
+  { title: 'scenario', align: 'left', cell: (r) => r.name },
+  { title: 'status', align: 'left', cell: (r) => (r.status === 'failed' ? 'FAIL' : r.status) },
+  { title: 'req/s', align: 'right', cell: (r) => fixed(r.api?.reqPerSec, 1) },
+  { title: 'p50 ms', align: 'right', cell: (r) => millis(r.api?.p50Ms) },
+  { title: 'p99 ms', align: 'right', cell: (r) => millis(r.api?.p99Ms) },
+  { title: 'non2xx', align: 'right', cell: (r) => count(r.api?.non2xx) },
+  { title: 'errors', align: 'right', cell: (r) => count(r.api?.errors) },
+  { title: 'timeouts', align: 'right', cell: (r) => count(r.api?.timeouts) },
+  { title: 'gql err', align: 'right', cell: (r) => count(r.api?.graphqlErrors) },
+  { title: 'bytes', align: 'right', cell: (r) => count(r.bytesPerResponse) },
+  { title: 'ceil req/s', align: 'right', cell: (r) => fixed(r.ceiling?.reqPerSec, 1) },
+  { title: 'ceil p99', align: 'right', cell: (r) => millis(r.ceiling?.p99Ms) },
+  { title: 'ratio', align: 'right', cell: (r) => fixed(r.ratio, 3) },
+];
+
+/**
+ * Renders the rows as a plain-text table (header, rule, one line per scenario), followed by
+ * the reason of every failed or skipped scenario. No colours: the output is often piped.
+ */
+export function formatTable(rows: readonly ScenarioRow[]): string {
+  const cells = rows.map((row) => COLUMNS.map((c) => c.cell(row)));
+  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((r) => r[i].length)));
+  const line = (values: readonly string[]): string =>
+    values
+      .map((v, i) => (COLUMNS[i].align === 'left' ? v.padEnd(widths[i]) : v.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const out = [line(COLUMNS.map((c) => c.title)), widths.map((w) => '-'.repeat(w)).join('  ')];
+  for (const r of cells) out.push(line(r));
+  const notes = rows.filter((r) => r.reason !== null);
+  if (notes.length > 0) {
+    out.push('');
+    for (const r of notes) out.push(`${r.name} (${r.status}): ${r.reason}`);
+  }
+  return out.join('\n');
+}
+
+/** The JSON document written to bench/results/. */
+export interface BenchReport {
+  date: string;
+  /** Short commit hash, null outside a git checkout. */
+  commit: string | null;
+  /** Whether the working tree had uncommitted changes (the numbers may not match `commit`). */
+  dirty: boolean | null;
+  node: string;
+  platform: string;
+  cpu: { model: string; count: number };
+  totalMemoryMb: number;
+  flags: {
+    products: number;
+    tenants: number;
+    duration: number;
+    connections: number;
+    scenarios: string[];
+  };
+  database: 'pglite' | 'postgres';
+  redis: boolean;
+  /** Resident set size of the API process after the last scenario, kilobytes. */
+  apiRssKb: number | null;
+  /** Seconds from starting the API until /healthz answered (includes migration and seeding). */
+  startupSeconds: number;
+  scenarios: ScenarioRow[];
+}
+
+/** Reads the VmRSS line of a /proc/<pid>/status text, in kilobytes; null when absent. */
+export function parseVmRssKb(status: string): number | null {
+  const match = /^VmRSS:\s*(\d+)\s*kB/m.exec(status);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * File name of a timestamped report: the ISO date with ':' and '.' replaced, as ':' is not
+ * allowed in file names everywhere.
+ */
+export function reportFileName(date: Date): string {
+  return `${date.toISOString().replace(/[:.]/g, '-')}.json`;
+}

@@ -1,0 +1,518 @@
+/**
+ * `npm run bench`: starts the built API in production mode on a free port, then measures every
+ * selected scenario twice with autocannon — against a bare node:http server replaying the
+ * API's response (the ceiling), then against the API — and reports both side by side.
+ * See bench/README.md.
+ */
+import autocannon from 'autocannon';
+import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, platform, tmpdir, totalmem } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import type { CeilingReady, CeilingSpec } from './ceiling';
+import { BenchFlags, FlagError, HELP, parseFlags } from './flags';
+import { freePort, LOOPBACK, loopbackRequest } from './http';
+import {
+  BenchReport,
+  formatTable,
+  LoadResultLike,
+  measuredRow,
+  parseVmRssKb,
+  reportFileName,
+  ScenarioRow,
+  unmeasuredRow,
+} from './report';
+import {
+  GraphQLRequest,
+  hasGraphQLErrors,
+  requestBody,
+  requestHeaders,
+  Scenario,
+  ScenarioContext,
+  SCENARIOS,
+  selectScenarios,
+  warmupProblem,
+} from './scenarios';
+
+/** First start migrates and seeds; 100k variants on a slow disk take minutes. */
+const STARTUP_TIMEOUT_MS = 10 * 60_000;
+const HEALTH_POLL_MS = 500;
+const DOT_EVERY_MS = 5_000;
+/** How long a child gets to exit after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 10_000;
+/** Unmeasured load before every measured run, in seconds (see load()). */
+const WARMUP_LOAD_SECONDS = 1;
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The directory holding package.json above `from`: dist/bench/ when built, bench/ in tests. */
+function repoRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+  return dir;
+}
+
+function git(root: string, args: string[]): string | null {
+  try {
+    return execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function lastLines(file: string, n: number): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/**
+ * Child processes and temporary files of the run. Everything registered here is removed on
+ * every way out: normal end, error, SIGINT/SIGTERM, and (synchronously, as a last resort)
+ * process exit.
+ */
+class Resources {
+  private readonly children = new Set<ChildProcess>();
+  private readonly paths = new Set<string>();
+
+  constructor() {
+    // 'exit' handlers cannot wait: whatever is still alive gets SIGKILL, never left behind.
+    process.on('exit', () => this.releaseSync());
+  }
+
+  addChild(child: ChildProcess): ChildProcess {
+    this.children.add(child);
+    child.once('exit', () => this.children.delete(child));
+    return child;
+  }
+
+  /** Deletes `path` (file or directory) at the end of the run. */
+  addPath(path: string): void {
+    this.paths.add(path);
+  }
+
+  removePath(path: string): void {
+    rmSync(path, { recursive: true, force: true });
+    this.paths.delete(path);
+  }
+
+  /** SIGTERM, then SIGKILL if the child has not exited after the grace period. */
+  async stop(child: ChildProcess): Promise<void> {
+    if (!isRunning(child)) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([...this.children].map((c) => this.stop(c)));
+    for (const p of [...this.paths]) this.removePath(p);
+  }
+
+  private releaseSync(): void {
+    for (const c of this.children) if (isRunning(c)) c.kill('SIGKILL');
+    for (const p of this.paths) rmSync(p, { recursive: true, force: true });
+  }
+}
+
+interface Paths {
+  root: string;
+  apiMain: string;
+  ceilingMain: string;
+  results: string;
+  apiLog: string;
+}
+
+interface RunningApi {
+  child: ChildProcess;
+  port: number;
+  database: 'pglite' | 'postgres';
+  redis: boolean;
+  /** The PGlite data directory; null with PostgreSQL. */
+  dataDir: string | null;
+  startupSeconds: number;
+}
+
+/** Starts the API and resolves once /healthz answers 200. */
+async function startApi(flags: BenchFlags, paths: Paths, res: Resources): Promise<RunningApi> {
+  const postgres = (process.env['DATABASE_URL'] ?? '') !== '';
+  const redis = (process.env['REDIS_URL'] ?? '') !== '';
+  const port = await freePort();
+  let dataDir: string | null = null;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST: LOOPBACK,
+    PORT: String(port),
+    VITRINE_DEMO_PRODUCTS: String(flags.products),
+    VITRINE_DEMO_EXTRA_TENANTS: String(flags.tenants),
+    // PostgreSQL is only seeded when asked; the scenarios need the demo data either way.
+    VITRINE_SEED_ON_START: process.env['VITRINE_SEED_ON_START'] ?? 'true',
+  };
+  if (postgres) {
+    log('database: PostgreSQL from DATABASE_URL (seeded on start unless already seeded)');
+  } else {
+    if (flags.dataDir !== null) {
+      dataDir = resolve(flags.dataDir);
+      mkdirSync(dataDir, { recursive: true });
+    } else {
+      dataDir = mkdtempSync(join(tmpdir(), 'vitrine-bench-'));
+      if (!flags.keep) res.addPath(dataDir);
+    }
+    env['VITRINE_DATA_DIR'] = dataDir;
+    log(`database: PGlite in ${dataDir}${flags.keep ? ' (kept)' : ' (temporary)'}`);
+  }
+  log(`redis: ${redis ? 'yes (REDIS_URL)' : 'no'}`);
+
+  // The log file is handed to the child as its stdout/stderr directly, so the API's logging
+  // never passes through this process, whose event loop belongs to autocannon.
+  const logFd = openSync(paths.apiLog, 'w');
+  const child = res.addChild(
+    spawn(process.execPath, [paths.apiMain], {
+      cwd: paths.root,
+      env,
+      stdio: ['ignore', logFd, logFd],
+    }),
+  );
+  closeSync(logFd);
+  // A holder rather than a `let`: the callback's assignment is invisible to TS's narrowing.
+  const spawnFailure: { error: Error | null } = { error: null };
+  child.once('error', (e) => (spawnFailure.error = e));
+
+  const logName = relative(process.cwd(), paths.apiLog);
+  process.stderr.write(`starting API on ${LOOPBACK}:${port} (log: ${logName}) `);
+  const started = Date.now();
+  let lastDot = started;
+  for (;;) {
+    if (spawnFailure.error !== null) throw spawnFailure.error;
+    if (!isRunning(child)) {
+      process.stderr.write('\n');
+      const how = child.exitCode !== null ? `code ${child.exitCode}` : child.signalCode;
+      throw new Error(
+        `API exited with ${how} during startup; ${logName} ends with:\n` +
+          lastLines(paths.apiLog, 30),
+      );
+    }
+    try {
+      const r = await loopbackRequest({
+        port,
+        method: 'GET',
+        path: '/healthz',
+        headers: { host: `${LOOPBACK}:${port}` },
+        timeoutMs: 5_000,
+      });
+      if (r.status === 200) break;
+    } catch {
+      // Not listening yet (still migrating or seeding): keep polling.
+    }
+    const now = Date.now();
+    if (now - started > STARTUP_TIMEOUT_MS) {
+      process.stderr.write('\n');
+      throw new Error(
+        `API not healthy after ${STARTUP_TIMEOUT_MS / 60_000} minutes; see ${logName}`,
+      );
+    }
+    if (now - lastDot >= DOT_EVERY_MS) {
+      process.stderr.write('.');
+      lastDot = now;
+    }
+    await sleep(HEALTH_POLL_MS);
+  }
+  const startupSeconds = Math.round((Date.now() - started) / 100) / 10;
+  process.stderr.write(` ready in ${startupSeconds} s\n`);
+  const database = postgres ? 'postgres' : 'pglite';
+  return { child, port, database, redis, dataDir, startupSeconds };
+}
+
+/** Starts a ceiling process replaying `body`, runs `fn` against its port, stops it. */
+async function withCeiling<T>(
+  paths: Paths,
+  res: Resources,
+  name: string,
+  body: Buffer,
+  contentType: string | null,
+  fn: (port: number) => Promise<T>,
+): Promise<T> {
+  // *.tmp under bench/results is gitignored; removed right after the ceiling has read it.
+  const specPath = join(paths.results, `ceiling-${name}.tmp`);
+  const spec: CeilingSpec = { contentType, bodyBase64: body.toString('base64') };
+  writeFileSync(specPath, JSON.stringify(spec));
+  res.addPath(specPath);
+  const child = res.addChild(
+    fork(paths.ceilingMain, [specPath], {
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    }),
+  );
+  try {
+    const port = await new Promise<number>((resolvePort, reject) => {
+      child.once('message', (m) => resolvePort((m as CeilingReady).port));
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`ceiling exited with code ${code}`)));
+    });
+    res.removePath(specPath);
+    return await fn(port);
+  } finally {
+    await res.stop(child);
+    res.removePath(specPath);
+  }
+}
+
+interface Target {
+  port: number;
+  scenario: Scenario;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+/**
+ * Loads one target: an unmeasured second first, then the measured run. The body check counts
+ * GraphQL errors hidden in 200 responses.
+ */
+async function load(flags: BenchFlags, t: Target): Promise<LoadResultLike> {
+  const options: autocannon.Options = {
+    url: `http://${LOOPBACK}:${t.port}${t.scenario.path}`,
+    method: t.scenario.method,
+    headers: t.headers,
+    body: t.body,
+    connections: flags.connections,
+    // Same cost for the ceiling as for the API, so the ratio stays fair.
+    verifyBody: (b) => typeof b !== 'string' || !hasGraphQLErrors(b),
+  };
+  // Each ceiling process is fresh while the API has been running since startup: without a
+  // discarded warm-up the ceiling would be measured before its JIT and sockets settle.
+  await autocannon({ ...options, duration: WARMUP_LOAD_SECONDS });
+  return autocannon({ ...options, duration: flags.duration });
+}
+
+function describeLoad(r: LoadResultLike): string {
+  return `${r.requests.mean.toFixed(1)} req/s, p99 ${r.latency.p99} ms`;
+}
+
+async function runScenario(
+  s: Scenario,
+  flags: BenchFlags,
+  api: RunningApi,
+  paths: Paths,
+  res: Resources,
+  ctx: ScenarioContext,
+): Promise<ScenarioRow> {
+  log(`\n[${s.name}] ${s.description} (${s.host})`);
+  const skip = s.skipReason?.(flags) ?? null;
+  if (skip !== null) {
+    log(`  skipped: ${skip}`);
+    return unmeasuredRow(s, 'skipped', skip);
+  }
+  let warmup: { bytes: number; contentType: string | null } | null = null;
+  try {
+    const variables = s.prepare ? await s.prepare(ctx) : {};
+    const body = requestBody(s, variables);
+    const headers = requestHeaders(s);
+    const first = await loopbackRequest({
+      port: api.port,
+      method: s.method,
+      path: s.path,
+      headers,
+      body,
+    });
+    warmup = { bytes: first.body.length, contentType: first.contentType };
+    const problem = warmupProblem(first.status, first.body.toString('utf8'));
+    if (problem !== null) {
+      log(`  FAIL warm-up: ${problem}`);
+      return unmeasuredRow(s, 'failed', `warm-up: ${problem}`, warmup);
+    }
+    log(`  warm-up: 200, ${warmup.bytes} bytes (${warmup.contentType ?? 'no content-type'})`);
+    const ceiling = await withCeiling(paths, res, s.name, first.body, first.contentType, (port) => {
+      log(
+        `  ceiling: ${WARMUP_LOAD_SECONDS} + ${flags.duration} s × ${flags.connections} connections…`,
+      );
+      return load(flags, { port, scenario: s, headers, body });
+    });
+    log(`  ceiling: ${describeLoad(ceiling)}`);
+    log(`  api: ${WARMUP_LOAD_SECONDS} + ${flags.duration} s × ${flags.connections} connections…`);
+    const measured = await load(flags, { port: api.port, scenario: s, headers, body });
+    log(`  api: ${describeLoad(measured)}`);
+    return measuredRow(s, warmup, ceiling, measured);
+  } catch (e) {
+    const message = (e as Error).message;
+    log(`  FAIL: ${message}`);
+    return unmeasuredRow(s, 'failed', message, warmup);
+  }
+}
+
+/** A {@link ScenarioContext} sending its GraphQL requests to the running API. */
+function scenarioContext(flags: BenchFlags, api: RunningApi): ScenarioContext {
+  return {
+    flags,
+    graphql: async (host: string, request: GraphQLRequest) => {
+      const r = await loopbackRequest({
+        port: api.port,
+        method: 'POST',
+        path: '/graphql',
+        headers: { host, 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+      const text = r.body.toString('utf8');
+      const problem = warmupProblem(r.status, text);
+      if (problem !== null) throw new Error(`preparing on ${host}: ${problem}`);
+      return (JSON.parse(text) as { data?: unknown }).data ?? null;
+    },
+  };
+}
+
+function readRssKb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    return parseVmRssKb(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return null; // Not Linux, or the process is gone.
+  }
+}
+
+async function bench(flags: BenchFlags, scenarios: Scenario[], paths: Paths, res: Resources) {
+  const date = new Date();
+  log(
+    `Vitrine bench: ${scenarios.length} scenario(s), ${flags.duration} s × ${flags.connections} ` +
+      `connections each against the ceiling and the API; ${flags.products} products, ` +
+      `${flags.tenants} extra tenants`,
+  );
+  const api = await startApi(flags, paths, res);
+  const ctx = scenarioContext(flags, api);
+  const rows: ScenarioRow[] = [];
+  // Sequential on purpose: two cores are shared by the load generator and the server.
+  for (const s of scenarios) rows.push(await runScenario(s, flags, api, paths, res, ctx));
+  const apiRssKb = readRssKb(api.child.pid);
+  await res.stop(api.child);
+
+  const cpuList = cpus();
+  const commit = git(paths.root, ['rev-parse', '--short', 'HEAD']);
+  const status = commit === null ? null : git(paths.root, ['status', '--porcelain', '-uno']);
+  const report: BenchReport = {
+    date: date.toISOString(),
+    commit,
+    dirty: status === null ? null : status.length > 0,
+    node: process.version,
+    platform: `${platform()} ${process.arch}`,
+    cpu: { model: cpuList[0]?.model.trim() ?? 'unknown', count: cpuList.length },
+    totalMemoryMb: Math.round(totalmem() / 1024 / 1024),
+    flags: {
+      products: flags.products,
+      tenants: flags.tenants,
+      duration: flags.duration,
+      connections: flags.connections,
+      scenarios: scenarios.map((s) => s.name),
+    },
+    database: api.database,
+    redis: api.redis,
+    apiRssKb,
+    startupSeconds: api.startupSeconds,
+    scenarios: rows,
+  };
+
+  process.stdout.write(`\n${formatTable(rows)}\n\n`);
+  const rss = apiRssKb === null ? 'unknown' : `${Math.round(apiRssKb / 1024)} MB`;
+  process.stdout.write(
+    `database ${report.database}, redis ${report.redis ? 'yes' : 'no'}, API RSS after run ${rss}, ` +
+      `commit ${commit ?? 'unknown'}${report.dirty ? ' (dirty)' : ''}, node ${report.node}, ` +
+      `${report.cpu.count} × ${report.cpu.model}\n`,
+  );
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  const outFile =
+    flags.out !== null ? resolve(flags.out) : join(paths.results, reportFileName(date));
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, json);
+  const latest = join(paths.results, 'latest.json');
+  writeFileSync(latest, json);
+  const shown = (file: string): string => relative(process.cwd(), file) || file;
+  process.stdout.write(`report: ${shown(outFile)} and ${shown(latest)}\n`);
+  if (api.dataDir !== null && flags.keep) {
+    process.stdout.write(`data kept in ${api.dataDir} (reuse it with --data-dir)\n`);
+  }
+  return rows;
+}
+
+/** Runs the benchmark; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let flags: BenchFlags;
+  let scenarios: Scenario[];
+  try {
+    flags = parseFlags(argv);
+    scenarios = selectScenarios(SCENARIOS, flags.scenarios);
+  } catch (e) {
+    log(`${(e as Error).message}\n`);
+    if (e instanceof FlagError) log(HELP);
+    return 2;
+  }
+  if (flags.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const root = repoRoot(__dirname);
+  const paths: Paths = {
+    root,
+    apiMain: resolve(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
+    ceilingMain: join(__dirname, 'ceiling.js'),
+    results: join(root, 'bench', 'results'),
+    apiLog: join(root, 'bench', 'results', 'api.log'),
+  };
+  for (const file of [paths.apiMain, paths.ceilingMain]) {
+    if (!existsSync(file)) {
+      log(`${file} not found: build first (npm run build), then run dist/bench/run.js`);
+      return 2;
+    }
+  }
+  mkdirSync(paths.results, { recursive: true });
+
+  const res = new Resources();
+  const interrupted = (signal: NodeJS.Signals, code: number) => () => {
+    log(`\n${signal}: stopping the API and cleaning up…`);
+    void res.release().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', interrupted('SIGINT', 130));
+  process.once('SIGTERM', interrupted('SIGTERM', 143));
+  try {
+    const rows = await bench(flags, scenarios, paths, res);
+    // Functional failures (not timings) fail the command, so CI notices a broken scenario.
+    return rows.some((r) => r.status === 'failed') ? 1 : 0;
+  } catch (e) {
+    log(`\nbench failed: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    await res.release();
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,223 @@
+import type { BenchFlags } from './flags';
+
+/** The JSON body of a GraphQL-over-HTTP POST. */
+export interface GraphQLRequest {
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+/** What a scenario may use while it prepares, before any load is generated. */
+export interface ScenarioContext {
+  flags: BenchFlags;
+  /**
+   * Sends one GraphQL request to the running API with the given Host header and resolves to
+   * its `data`; rejects on a non-200 status or a response carrying `errors`.
+   */
+  graphql(host: string, request: GraphQLRequest): Promise<unknown>;
+}
+
+/**
+ * One measured request. Every scenario is the same request repeated for the whole duration,
+ * so the ceiling server can replay its response byte for byte.
+ */
+export interface Scenario {
+  /** Identifier used by `--scenario` and in the report; kebab-case. */
+  name: string;
+  /** One line on what the scenario exercises. */
+  description: string;
+  /** Host header: selects the tenant. Traffic always goes to 127.0.0.1. */
+  host: string;
+  method: 'GET' | 'POST';
+  path: string;
+  /** GraphQL body for POST requests. */
+  body?: GraphQLRequest;
+  /** Extra request headers (content-type is set for bodies already). */
+  headers?: Record<string, string>;
+  /**
+   * Looks up values that depend on the seeded data (a SKU, an id) and returns variables that
+   * are merged over `body.variables`. Runs once, before the warm-up request.
+   */
+  prepare?: (ctx: ScenarioContext) => Promise<Record<string, unknown>>;
+  /** Returns why the scenario cannot run with these flags, or null when it can. */
+  skipReason?: (flags: BenchFlags) => string | null;
+}
+
+/** Host headers of the demo tenants (see tenants/). */
+export const HOSTS = {
+  jansenBouw: 'jansen-bouw.localhost',
+  publicShop: 'vitrine-shop.localhost',
+  /** The first generated tenant; exists when the API was seeded with --tenants >= 1. */
+  firstExtraTenant: 'bench-0001.localhost',
+} as const;
+
+/** The first page of the catalog as a product listing renders it. */
+export const CATALOG_PAGE_QUERY = `query {
+  products(first: 20) {
+    totalCount
+    edges {
+      cursor
+      node {
+        id slug name
+        variants {
+          sku name
+          price(quantity: 1) { unit { amount currency } source }
+          listPrice { amount currency }
+          inStock
+        }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** A product detail page looked up by one of its SKUs. */
+export const PRODUCT_BY_SKU_QUERY = `query($sku: String!) {
+  product(sku: $sku) {
+    id name description
+    variants {
+      sku gtin name
+      price { unit { amount currency } source taxRate }
+      tierPrices { minQuantity unit { amount } }
+    }
+  }
+}`;
+
+/** The tenant settings every page needs before it can render. */
+export const TENANT_INFO_QUERY = `{
+  tenant { slug name locale locales currency theme { primaryColor logoUrl } publicBrowsing }
+}`;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The SKU of the first variant of the first product in a {@link CATALOG_PAGE_QUERY} result's
+ * `data`, or null when the page is empty or shaped differently.
+ */
+export function firstVariantSku(data: unknown): string | null {
+  if (!isRecord(data) || !isRecord(data['products'])) return null;
+  const edges = data['products']['edges'];
+  if (!Array.isArray(edges)) return null;
+  for (const edge of edges) {
+    if (!isRecord(edge) || !isRecord(edge['node'])) continue;
+    const variants = edge['node']['variants'];
+    if (!Array.isArray(variants)) continue;
+    for (const variant of variants) {
+      if (isRecord(variant) && typeof variant['sku'] === 'string') return variant['sku'];
+    }
+  }
+  return null;
+}
+
+/**
+ * Every scenario `npm run bench` knows, in the order they run. Add new ones at the end so
+ * earlier results stay comparable; see bench/README.md.
+ */
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'catalog-page',
+    description: 'first catalog page (20 products with variants and prices) of a key account',
+    host: HOSTS.jansenBouw,
+    method: 'POST',
+    path: '/graphql',
+    body: { query: CATALOG_PAGE_QUERY },
+  },
+  {
+    name: 'product-by-sku',
+    description: 'product detail by SKU with tier prices (SKU discovered from the catalog)',
+    host: HOSTS.jansenBouw,
+    method: 'POST',
+    path: '/graphql',
+    body: { query: PRODUCT_BY_SKU_QUERY },
+    // The SKU comes from the seeded data, whose generator may change: discover it instead of
+    // hard-coding one that might no longer exist.
+    prepare: async (ctx) => {
+      const data = await ctx.graphql(HOSTS.jansenBouw, { query: CATALOG_PAGE_QUERY });
+      const sku = firstVariantSku(data);
+      if (sku === null) throw new Error('the catalog page returned no variant to take a SKU from');
+      return { sku };
+    },
+  },
+  {
+    name: 'tenant-info',
+    description: 'tenant settings and theme of the public shop',
+    host: HOSTS.publicShop,
+    method: 'POST',
+    path: '/graphql',
+    body: { query: TENANT_INFO_QUERY },
+  },
+  {
+    name: 'catalog-page-extra-tenant',
+    description: 'catalog-page on a generated tenant living next to many others',
+    host: HOSTS.firstExtraTenant,
+    method: 'POST',
+    path: '/graphql',
+    body: { query: CATALOG_PAGE_QUERY },
+    skipReason: (flags) =>
+      flags.tenants >= 1 ? null : 'needs --tenants >= 1 (no generated tenant is seeded)',
+  },
+];
+
+/**
+ * The scenarios to run, in list order: all of them for an empty filter, otherwise the named
+ * ones. Unknown names throw, listing the known ones, so a typo does not silently run nothing.
+ */
+export function selectScenarios(all: readonly Scenario[], names: readonly string[]): Scenario[] {
+  if (names.length === 0) return [...all];
+  const known = new Set(all.map((s) => s.name));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown scenario(s): ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}`,
+    );
+  }
+  return all.filter((s) => names.includes(s.name));
+}
+
+/**
+ * The exact request body sent for a scenario: its GraphQL body with the prepared variables
+ * merged in, serialized once so every request of the run is byte-identical.
+ */
+export function requestBody(
+  scenario: Scenario,
+  variables: Record<string, unknown> = {},
+): string | undefined {
+  if (scenario.body === undefined) return undefined;
+  const merged = { ...scenario.body.variables, ...variables };
+  const body: GraphQLRequest = { query: scenario.body.query };
+  if (Object.keys(merged).length > 0) body.variables = merged;
+  return JSON.stringify(body);
+}
+
+/** Request headers of a scenario: Host, content-type for bodies, then its own extras. */
+export function requestHeaders(scenario: Scenario): Record<string, string> {
+  return {
+    host: scenario.host,
+    ...(scenario.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...scenario.headers,
+  };
+}
+
+/**
+ * Why a warm-up response disqualifies the scenario, or null when it is usable: anything but a
+ * 200, or a GraphQL `errors` member (GraphQL reports most failures with a 200).
+ */
+export function warmupProblem(status: number, body: string): string | null {
+  if (status !== 200) return `status ${status}: ${snippet(body)}`;
+  if (hasGraphQLErrors(body)) return `response has errors: ${snippet(body)}`;
+  return null;
+}
+
+/**
+ * Whether a response body carries a GraphQL `errors` member. A substring test, not a parse:
+ * it runs on every response under load, for the ceiling as much as for the API.
+ */
+export function hasGraphQLErrors(body: string): boolean {
+  return body.includes('"errors"');
+}
+
+function snippet(body: string, max = 300): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}

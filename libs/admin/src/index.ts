@@ -1,0 +1,4 @@
+export * from './tenant-file';
+export * from './tenant-sync.service';
+export * from './demo-seed.service';
+export * from './admin.module';

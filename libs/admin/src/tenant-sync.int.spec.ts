@@ -1,0 +1,153 @@
+import { Test } from '@nestjs/testing';
+import { CacheModule } from '@vitrine/cache';
+import { CatalogModule } from '@vitrine/catalog';
+import { ConfigModule, loadConfig } from '@vitrine/config';
+import { DatabaseModule } from '@vitrine/database';
+import { TenancyModule, TenantDirectory } from '@vitrine/tenancy';
+import { createTestDatabase, type TestDatabase } from '@vitrine/testing';
+import type { INestApplicationContext } from '@nestjs/common';
+import { AdminModule } from './admin.module';
+import { DemoSeedService } from './demo-seed.service';
+import { DEFAULT_THEME, TenantFileError, type LoadedTenant } from './tenant-file';
+import { TenantSyncService } from './tenant-sync.service';
+
+function tenant(slug: string, overrides: Partial<LoadedTenant['spec']> = {}): LoadedTenant {
+  return {
+    file: `tenants/${slug}/tenant.yaml`,
+    dir: `tenants/${slug}`,
+    themeDir: null,
+    theme: DEFAULT_THEME,
+    spec: {
+      slug,
+      name: `Tenant ${slug}`,
+      status: 'active',
+      domains: [`${slug}.localhost`],
+      locales: ['nl', 'en'],
+      currency: 'EUR',
+      publicBrowsing: false,
+      showListPrices: true,
+      theme: './theme',
+      assortment: { includeCategories: ['pbm'], includeSkus: [], excludeSkus: [] },
+      priceLists: ['bouw-staffel'],
+      shipping: [],
+      features: {},
+      ...overrides,
+    },
+  };
+}
+
+describe('TenantSyncService', () => {
+  let db: TestDatabase;
+  let app: INestApplicationContext;
+  let sync: TenantSyncService;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      TENANTS_DIR: '/nonexistent-tenants-dir',
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ config: db.config, dataSource: db.dataSource }),
+        CacheModule.forRoot({ redisUrl: null }),
+        TenancyModule,
+        CatalogModule,
+        AdminModule,
+      ],
+    })
+      .setLogger(false as never)
+      .compile();
+    app = await moduleRef.init();
+    sync = app.get(TenantSyncService);
+    // Catalog and price lists only: the tenants folder of this config does not exist.
+    const seed = app.get(DemoSeedService);
+    await seed.seedCatalog({ variants: 300 });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+  });
+
+  const count = async (sql: string) => Number((await db.dataSource.query(sql))[0].n);
+
+  it('creates, then reports unchanged, then updates only what changed', async () => {
+    const [created] = await sync.sync([tenant('alpha')]);
+    expect(created).toMatchObject({ slug: 'alpha', action: 'create' });
+    expect(created.assortment?.variants).toBeGreaterThan(0);
+    const [again] = await sync.sync([tenant('alpha')]);
+    expect(again.action).toBe('unchanged');
+    const [renamed] = await sync.sync([tenant('alpha', { name: 'Alpha B.V.' })]);
+    expect(renamed).toMatchObject({ action: 'update', changes: ['name'] });
+    expect(
+      await count(`SELECT count(*) AS n FROM tenant WHERE slug = 'alpha' AND name = 'Alpha B.V.'`),
+    ).toBe(1);
+  });
+
+  it('rejects a set with any invalid tenant and writes nothing of any of them', async () => {
+    const tenantsBefore = await count(`SELECT count(*) AS n FROM tenant`);
+    const attempt = sync.sync([
+      tenant('beta'),
+      tenant('gamma', {
+        priceLists: ['no-such-list'],
+        assortment: { includeCategories: ['no-such-category'], includeSkus: [], excludeSkus: [] },
+      }),
+    ]);
+    await expect(attempt).rejects.toThrow(TenantFileError);
+    const err = (await attempt.catch((e: unknown) => e)) as TenantFileError;
+    expect(err.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          file: 'tenants/gamma/tenant.yaml',
+          path: 'priceLists[0]',
+          message: expect.stringContaining('no-such-list'),
+        }),
+        expect.objectContaining({
+          path: 'assortment.includeCategories[0]',
+          message: expect.stringContaining('no-such-category'),
+        }),
+      ]),
+    );
+    expect(await count(`SELECT count(*) AS n FROM tenant`)).toBe(tenantsBefore);
+  });
+
+  it('refuses a domain that belongs to another tenant', async () => {
+    await expect(sync.sync([tenant('delta', { domains: ['alpha.localhost'] })])).rejects.toThrow(
+      /already belongs to tenant "alpha"/,
+    );
+  });
+
+  it('lets two tenants swap domains in one sync', async () => {
+    await sync.sync([tenant('epsilon'), tenant('zeta')]);
+    await sync.sync([
+      tenant('epsilon', { domains: ['zeta.localhost'] }),
+      tenant('zeta', { domains: ['epsilon.localhost'] }),
+    ]);
+    const directory = app.get(TenantDirectory);
+    expect((await directory.resolveHost('zeta.localhost'))?.slug).toBe('epsilon');
+    expect((await directory.resolveHost('epsilon.localhost'))?.slug).toBe('zeta');
+  });
+
+  it('frees the domains of an archived tenant', async () => {
+    await sync.sync([tenant('eta')]);
+    await sync.sync([tenant('eta', { status: 'archived' })]);
+    await expect(
+      sync.sync([tenant('theta', { domains: ['eta.localhost'] })]),
+    ).resolves.toHaveLength(1);
+  });
+
+  it('plans without writing on a dry run', async () => {
+    const [plan] = await sync.sync([tenant('iota')], { dryRun: true });
+    expect(plan.action).toBe('create');
+    expect(await count(`SELECT count(*) AS n FROM tenant WHERE slug = 'iota'`)).toBe(0);
+  });
+
+  it('rejects a price list in another currency than the tenant', async () => {
+    await expect(sync.sync([tenant('kappa', { currency: 'GBP' })])).rejects.toThrow(
+      /is in EUR, the tenant sells in GBP/,
+    );
+  });
+});

@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import { relative } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@vitrine/config';
+import { AssortmentService } from '@vitrine/catalog';
+import { TenantDb } from '@vitrine/database';
+import {
+  TenantDirectory,
+  type TenantSettings,
+  type TenantStatus,
+  type TenantTheme,
+} from '@vitrine/tenancy';
+import { TenantFileError, type LoadedTenant, type TenantFileProblem } from './tenant-file';
+
+export type PlanAction = 'create' | 'update' | 'unchanged';
+
+export interface TenantPlan {
+  slug: string;
+  action: PlanAction;
+  /** Top-level fields that differ from what the database holds (empty for create/unchanged). */
+  changes: string[];
+  warnings: string[];
+  assortment?: { variants: number; products: number };
+}
+
+export interface SyncOptions {
+  dryRun?: boolean;
+  /** Rebuild assortments even of unchanged tenants (after a catalog change). */
+  rematerialize?: boolean;
+}
+
+interface ExistingTenant {
+  id: string;
+  slug: string;
+  settings: TenantSettings & { sourceHash?: string; sourceFields?: Record<string, string> };
+  version: number;
+}
+
+/**
+ * Applies declarative tenants (tenants/<slug>/tenant.yaml, or generated specs) to the database:
+ * creates what is new, updates what changed, never deletes. Everything is checked first and
+ * written in one transaction, so an invalid set changes nothing; afterwards every instance is
+ * told to forget what it cached about the changed tenants.
+ */
+@Injectable()
+export class TenantSyncService {
+  private readonly log = new Logger('TenantSync');
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly assortment: AssortmentService,
+    private readonly directory: TenantDirectory,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async sync(tenants: LoadedTenant[], options: SyncOptions = {}): Promise<TenantPlan[]> {
+    const existing = await this.existing(tenants.map((t) => t.spec.slug));
+    const priceLists = await this.priceLists();
+    const problems: TenantFileProblem[] = [];
+    const plans: TenantPlan[] = [];
+
+    for (const t of tenants) {
+      const { spec } = t;
+      const problem = (path: string, message: string) =>
+        problems.push({ file: t.file, path, message });
+      spec.priceLists.forEach((code, i) => {
+        const list = priceLists.get(code);
+        if (!list) problem(`priceLists[${i}]`, `unknown price list "${code}"`);
+        else if (list.currency !== spec.currency)
+          problem(
+            `priceLists[${i}]`,
+            `price list "${code}" is in ${list.currency}, the tenant sells in ${spec.currency}`,
+          );
+      });
+      const check = await this.assortment.check(spec.assortment);
+      for (const e of check.errors) problem(`assortment.${e.path}`, e.message);
+      const owners = await this.db.query<{ domain: string; slug: string }>(
+        `SELECT d.domain, t.slug FROM tenant_domain d JOIN tenant t ON t.id = d.tenant_id WHERE d.domain = ANY($1::text[]) AND t.slug <> $2`,
+        [spec.domains, spec.slug],
+      );
+      for (const o of owners) {
+        if (
+          !tenants.some(
+            (other) => other.spec.slug === o.slug && !other.spec.domains.includes(o.domain),
+          )
+        ) {
+          problem(
+            `domains[${spec.domains.indexOf(o.domain)}]`,
+            `domain "${o.domain}" already belongs to tenant "${o.slug}"`,
+          );
+        }
+      }
+      const before = existing.get(spec.slug);
+      const hash = sourceHash(t);
+      const action: PlanAction = !before
+        ? 'create'
+        : before.settings.sourceHash === hash
+          ? 'unchanged'
+          : 'update';
+      plans.push({
+        slug: spec.slug,
+        action,
+        changes:
+          action === 'update' ? changedFields(before?.settings.sourceFields, fieldHashes(t)) : [],
+        warnings: check.warnings.map((w) => `assortment.${w.path}: ${w.message}`),
+      });
+    }
+    if (problems.length) throw new TenantFileError(problems);
+    if (options.dryRun) return plans;
+
+    const changedIds: string[] = [];
+    await this.db.global(async (em) => {
+      // Release the domains of every tenant about to be rewritten first, so that two tenants
+      // can swap or move domains within one sync regardless of their order.
+      const rewritten = plans
+        .filter((p) => p.action === 'update')
+        .map((p) => (existing.get(p.slug) as ExistingTenant).id);
+      if (rewritten.length)
+        await em.query(`DELETE FROM tenant_domain WHERE tenant_id = ANY($1::uuid[])`, [rewritten]);
+      for (const [i, t] of tenants.entries()) {
+        const plan = plans[i];
+        if (plan.action === 'unchanged' && !options.rematerialize) continue;
+        const id =
+          plan.action === 'unchanged'
+            ? (existing.get(t.spec.slug) as ExistingTenant).id
+            : await this.write(em, t, existing.get(t.spec.slug), priceLists);
+        plan.assortment = await this.assortment.materialize(id, t.spec.assortment, em);
+        changedIds.push(id);
+      }
+    });
+    if (changedIds.length) await this.directory.invalidate(changedIds);
+    for (const p of plans) for (const w of p.warnings) this.log.warn(`${p.slug}: ${w}`);
+    return plans;
+  }
+
+  private async write(
+    em: EntityManager,
+    t: LoadedTenant,
+    before: ExistingTenant | undefined,
+    priceLists: Map<string, { id: number; currency: string }>,
+  ): Promise<string> {
+    const { spec } = t;
+    const priceListIds = spec.priceLists.map((code) => (priceLists.get(code) as { id: number }).id);
+    const settings: TenantSettings & { sourceHash: string; sourceFields: Record<string, string> } =
+      {
+        assortment: spec.assortment,
+        priceLists: spec.priceLists,
+        priceListIds,
+        discount: spec.discount ?? null,
+        paymentTerms: spec.paymentTerms ?? null,
+        shipping: spec.shipping,
+        features: spec.features,
+        themeDir: t.themeDir ? relative(this.config.tenantsDir, t.themeDir) : null,
+        sourceHash: sourceHash(t),
+        sourceFields: fieldHashes(t),
+      };
+    const theme: TenantTheme = {
+      primaryColor: t.theme.primaryColor,
+      secondaryColor: t.theme.secondaryColor,
+      textColor: t.theme.textColor,
+      backgroundColor: t.theme.backgroundColor,
+      fontFamily: t.theme.fontFamily,
+      logoUrl: t.theme.logo && t.themeDir ? `/theme/${t.theme.logo}` : null,
+      faviconUrl: t.theme.favicon && t.themeDir ? `/theme/${t.theme.favicon}` : null,
+      contact: t.theme.contact,
+    };
+    const status = spec.status.toUpperCase() as TenantStatus;
+    const [row] = (await em.query(
+      `INSERT INTO tenant (slug, name, status, locales, currency, public_browsing, show_list_prices, theme, settings)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, locales = EXCLUDED.locales,
+         currency = EXCLUDED.currency, public_browsing = EXCLUDED.public_browsing, show_list_prices = EXCLUDED.show_list_prices,
+         theme = EXCLUDED.theme, settings = EXCLUDED.settings, version = tenant.version + 1, updated_at = now()
+       RETURNING id`,
+      [
+        spec.slug,
+        spec.name,
+        status,
+        spec.locales,
+        spec.currency,
+        spec.publicBrowsing,
+        spec.showListPrices,
+        JSON.stringify(theme),
+        JSON.stringify(settings),
+      ],
+    )) as Array<{ id: string }>;
+    const id = row.id;
+    await em.query(`DELETE FROM tenant_domain WHERE tenant_id = $1`, [id]);
+    // An archived tenant frees its domains for others.
+    if (status !== 'ARCHIVED') {
+      await em.query(
+        `INSERT INTO tenant_domain (domain, tenant_id, is_primary) SELECT d, $1, ord = 1 FROM unnest($2::text[]) WITH ORDINALITY AS x(d, ord)`,
+        [id, spec.domains],
+      );
+    }
+    await em.query(`SELECT set_config('app.tenant_id', $1, true)`, [id]);
+    await em.query(`DELETE FROM tenant_price_list WHERE tenant_id = $1`, [id]);
+    if (priceListIds.length) {
+      await em.query(
+        `INSERT INTO tenant_price_list (tenant_id, price_list_id, priority) SELECT $1, l, ord FROM unnest($2::int[]) WITH ORDINALITY AS x(l, ord)`,
+        [id, priceListIds],
+      );
+    }
+    this.log.log(
+      `${before ? 'Updated' : 'Created'} tenant ${spec.slug} (${spec.domains.join(', ')})`,
+    );
+    return id;
+  }
+
+  private async existing(slugs: string[]): Promise<Map<string, ExistingTenant>> {
+    const rows = await this.db.query<ExistingTenant>(
+      `SELECT id, slug, settings, version FROM tenant WHERE slug = ANY($1::text[])`,
+      [slugs],
+    );
+    return new Map(rows.map((r) => [r.slug, r]));
+  }
+
+  private async priceLists(): Promise<Map<string, { id: number; currency: string }>> {
+    const rows = await this.db.query<{ id: number; code: string; currency: string }>(
+      `SELECT id, code, currency FROM price_list`,
+    );
+    return new Map(rows.map((r) => [r.code, { id: r.id, currency: r.currency.trim() }]));
+  }
+}
+
+function digest(value: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(value ?? null))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+function sourceHash(t: LoadedTenant): string {
+  return digest({ spec: t.spec, theme: t.theme, themeDir: t.themeDir });
+}
+
+function fieldHashes(t: LoadedTenant): Record<string, string> {
+  const fields: Record<string, string> = { theme: digest(t.theme) };
+  for (const [key, value] of Object.entries(t.spec)) fields[key] = digest(value);
+  return fields;
+}
+
+function changedFields(
+  before: Record<string, string> | undefined,
+  after: Record<string, string>,
+): string[] {
+  if (!before) return Object.keys(after);
+  return Object.keys(after).filter((k) => before[k] !== after[k]);
+}

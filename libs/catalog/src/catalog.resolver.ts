@@ -1,0 +1,155 @@
+import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import DataLoader from 'dataloader';
+import {
+  Ctx,
+  loaderFor,
+  RequestContext,
+  type GraphQLRequestContext,
+  type TenantContext,
+} from '@vitrine/tenancy';
+import type { CategoryRecord } from './catalog.model';
+import { CatalogQueryService } from './catalog-query.service';
+import { CategoryType } from './category.type';
+import {
+  ProductConnectionType,
+  ProductType,
+  SkuLookupType,
+  VariantType,
+  toProductType,
+  toVariantType,
+} from './product.type';
+
+function toCategoryType(c: CategoryRecord): CategoryType {
+  return { slug: c.slug, name: c.name, parentId: c.parentId };
+}
+
+function categoryLoader(
+  gql: GraphQLRequestContext,
+  ctx: TenantContext,
+  catalog: CatalogQueryService,
+) {
+  return loaderFor(
+    gql,
+    'catalog.categoryById',
+    () =>
+      new DataLoader<number, CategoryRecord | null>(async (ids) => {
+        const found = await catalog.categoriesByIds(ctx, ids);
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+  );
+}
+
+@Resolver()
+export class CatalogResolver {
+  constructor(private readonly catalog: CatalogQueryService) {}
+
+  @Query(() => [CategoryType], {
+    description: "Categories that contain something of this site's assortment, in tree order.",
+  })
+  async categories(@Ctx() ctx: TenantContext): Promise<CategoryType[]> {
+    return (await this.catalog.categories(ctx)).map(toCategoryType);
+  }
+
+  @Query(() => ProductConnectionType, {
+    description:
+      "Only variants in this tenant's assortment ever appear. `search` matches SKU, GTIN, manufacturer part number (exact and prefix) and localized names/descriptions.",
+  })
+  async products(
+    @Ctx() ctx: TenantContext,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number | null,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('search', { type: () => String, nullable: true }) search: string | null,
+    @Args('categorySlug', { type: () => String, nullable: true }) categorySlug: string | null,
+  ): Promise<ProductConnectionType> {
+    const page = await this.catalog.listProducts(ctx, {
+      first: first ?? 20,
+      after,
+      search,
+      categorySlug,
+    });
+    const edges = page.products.map((p) => ({ cursor: p.cursor, node: toProductType(p) }));
+    return {
+      edges,
+      totalCount: page.totalCount,
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+      },
+    };
+  }
+
+  @Query(() => ProductType, {
+    nullable: true,
+    description:
+      "Null when the product is outside this tenant's assortment — never an error that reveals it exists.",
+  })
+  async product(
+    @Ctx() ctx: TenantContext,
+    @Args('slug', { type: () => String, nullable: true }) slug: string | null,
+    @Args('sku', { type: () => String, nullable: true }) sku: string | null,
+  ): Promise<ProductType | null> {
+    const found = await this.catalog.findProduct(ctx, { slug, sku });
+    return found ? toProductType(found) : null;
+  }
+
+  @Query(() => [SkuLookupType], {
+    description: 'Quick order: resolve many article numbers at once (at most 500), in input order.',
+  })
+  async lookupSkus(
+    @Ctx() ctx: TenantContext,
+    @Args('skus', { type: () => [String] }) skus: string[],
+  ): Promise<SkuLookupType[]> {
+    const found = await this.catalog.lookupSkus(ctx, skus);
+    return skus.map((sku, i) => ({ sku, variant: found[i] ? toVariantType(found[i]) : null }));
+  }
+}
+
+@Resolver(() => ProductType)
+export class ProductResolver {
+  constructor(private readonly catalog: CatalogQueryService) {}
+
+  @ResolveField(() => [VariantType])
+  async variants(
+    @Parent() product: ProductType,
+    @Ctx() ctx: TenantContext,
+    @RequestContext() gql: GraphQLRequestContext,
+  ): Promise<VariantType[]> {
+    const loader = loaderFor(
+      gql,
+      'catalog.variantsByProduct',
+      () =>
+        new DataLoader<number, VariantType[]>(async (ids) => {
+          const found = await this.catalog.variantsOfProducts(ctx, ids);
+          return ids.map((id) => (found.get(id) ?? []).map(toVariantType));
+        }),
+    );
+    return loader.load(product.record.id);
+  }
+
+  @ResolveField(() => CategoryType, { nullable: true })
+  async category(
+    @Parent() product: ProductType,
+    @Ctx() ctx: TenantContext,
+    @RequestContext() gql: GraphQLRequestContext,
+  ): Promise<CategoryType | null> {
+    if (product.record.categoryId == null) return null;
+    const found = await categoryLoader(gql, ctx, this.catalog).load(product.record.categoryId);
+    return found ? toCategoryType(found) : null;
+  }
+}
+
+@Resolver(() => CategoryType)
+export class CategoryResolver {
+  constructor(private readonly catalog: CatalogQueryService) {}
+
+  @ResolveField(() => CategoryType, { nullable: true })
+  async parent(
+    @Parent() category: CategoryType,
+    @Ctx() ctx: TenantContext,
+    @RequestContext() gql: GraphQLRequestContext,
+  ): Promise<CategoryType | null> {
+    if (category.parentId == null) return null;
+    const found = await categoryLoader(gql, ctx, this.catalog).load(category.parentId);
+    return found ? toCategoryType(found) : null;
+  }
+}

@@ -1,0 +1,18 @@
+export * from './catalog.model';
+export * from './category.entity';
+export * from './product.entity';
+export * from './variant.entity';
+export * from './catalog-query.service';
+export * from './assortment.service';
+export * from './seed/catalog-seeder';
+export { demoCategories, isValidEan13, ean13CheckDigit } from './seed/demo-catalog';
+export type { DemoProduct, DemoVariant, DemoCategory } from './seed/demo-catalog';
+export * from './product.type';
+export * from './category.type';
+export * from './catalog.module';
+
+/** Entities this lib owns, for the DataSource. */
+import { CategoryEntity } from './category.entity';
+import { ProductEntity } from './product.entity';
+import { VariantEntity } from './variant.entity';
+export const CATALOG_ENTITIES = [CategoryEntity, ProductEntity, VariantEntity];

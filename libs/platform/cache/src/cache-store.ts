@@ -1,0 +1,43 @@
+/**
+ * The cache and pub/sub seam: Redis when REDIS_URL is set, process memory otherwise.
+ * Callers build keys with `tenantKey`/`globalKey` so that every tenant-owned entry starts with
+ * the tenant id; invalidation is done by bumping versions that are part of keys, never by
+ * scanning keys.
+ */
+export interface CacheStore {
+  readonly kind: 'redis' | 'memory';
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  del(key: string): Promise<void>;
+  /** Atomically increments an integer and returns the new value (version counters). */
+  incr(key: string): Promise<number>;
+  publish(channel: string, message: string): Promise<void>;
+  /** Subscribes; the returned function unsubscribes. Handlers must not throw. */
+  subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** Injection token of the process's CacheStore. */
+export const CACHE_STORE = Symbol('CACHE_STORE');
+
+/**
+ * Stores put their namespace (CACHE_PREFIX, default `vitrine:`) in front of every key and
+ * channel, so installations — or test databases — can share one Redis without seeing each other.
+ */
+export const DEFAULT_CACHE_PREFIX = 'vitrine:';
+
+/** A key owned by one tenant: `t:<tenantId>:<parts…>`. */
+export function tenantKey(tenantId: string, ...parts: Array<string | number>): string {
+  if (!tenantId) throw new Error('tenantKey needs a tenant id');
+  return `t:${tenantId}:${parts.join(':')}`;
+}
+
+/** A key that belongs to no tenant (e.g. the host → tenant directory). */
+export function globalKey(...parts: Array<string | number>): string {
+  return `g:${parts.join(':')}`;
+}
+
+/** A pub/sub channel name. */
+export function channelName(name: string): string {
+  return `ch:${name}`;
+}

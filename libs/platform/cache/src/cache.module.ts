@@ -1,0 +1,44 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { CACHE_STORE, CacheStore } from './cache-store';
+import { MemoryBus, MemoryCacheStore } from './memory-cache-store';
+import { RedisCacheStore } from './redis-cache-store';
+
+export interface CacheModuleOptions {
+  redisUrl: string | null;
+  /** Namespace of every key and channel in Redis. */
+  prefix?: string;
+  /** Tests: share one in-process bus between app instances that stand in for processes. */
+  memoryBus?: MemoryBus;
+}
+
+/** Builds the store for the configuration: Redis when a URL is given, memory otherwise. */
+export async function createCacheStore(options: CacheModuleOptions): Promise<CacheStore> {
+  if (options.redisUrl) {
+    const store = new RedisCacheStore(options.redisUrl, options.prefix);
+    await store.ready();
+    return store;
+  }
+  return new MemoryCacheStore(options.memoryBus);
+}
+
+class CacheLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(CACHE_STORE) private readonly store: CacheStore) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+@Global()
+@Module({})
+export class CacheModule {
+  static forRoot(options: CacheModuleOptions): DynamicModule {
+    return {
+      module: CacheModule,
+      providers: [
+        { provide: CACHE_STORE, useFactory: () => createCacheStore(options) },
+        CacheLifecycle,
+      ],
+      exports: [CACHE_STORE],
+    };
+  }
+}

@@ -1,0 +1,94 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Comma-separated list → trimmed, non-empty entries. */
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
+
+const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().optional(),
+  VITRINE_DATA_DIR: z.string().default('.vitrine'),
+  REDIS_URL: z.string().url().optional(),
+  CACHE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
+    .default('vitrine:'),
+  TRUSTED_PROXIES: list.default([]),
+  ADMIN_HOST: z.string().default('admin.localhost'),
+  TENANTS_DIR: z.string().default('tenants'),
+  VITRINE_DEMO_PRODUCTS: z.coerce.number().int().min(0).max(2_000_000).default(5000),
+  VITRINE_DEMO_EXTRA_TENANTS: z.coerce.number().int().min(0).max(10_000).default(0),
+  VITRINE_SEED_ON_START: boolean.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRAPHQL_MAX_FIRST: z.coerce.number().int().min(1).max(1000).default(100),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+});
+
+export type DatabaseConfig =
+  { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+
+/** The validated configuration of one process. Built once from the environment. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  redisUrl: string | null;
+  /** Namespace of this installation's keys and channels in a shared Redis. */
+  cachePrefix: string;
+  /** Addresses/CIDRs whose X-Forwarded-Host / X-Forwarded-For we believe. Empty: nobody's. */
+  trustedProxies: string[];
+  adminHost: string;
+  tenantsDir: string;
+  demo: { products: number; extraTenants: number; seedOnStart: boolean };
+  logLevel: string;
+  graphql: { maxFirst: number; introspection: boolean };
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads and validates the environment: the only place in the code base that looks at
+ * process.env. Invalid values stop the process with every problem listed.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  const database: DatabaseConfig = e.DATABASE_URL
+    ? { kind: 'postgres', url: e.DATABASE_URL }
+    : { kind: 'pglite', dataDir: resolve(cwd, e.VITRINE_DATA_DIR, 'pgdata') };
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    database,
+    redisUrl: e.REDIS_URL ?? null,
+    cachePrefix: e.CACHE_PREFIX,
+    trustedProxies: e.TRUSTED_PROXIES,
+    adminHost: e.ADMIN_HOST.toLowerCase(),
+    tenantsDir: resolve(cwd, e.TENANTS_DIR),
+    demo: {
+      products: e.VITRINE_DEMO_PRODUCTS,
+      extraTenants: e.VITRINE_DEMO_EXTRA_TENANTS,
+      // The embedded default seeds the demo on first start; a real PostgreSQL only when asked.
+      seedOnStart: e.VITRINE_SEED_ON_START ?? database.kind === 'pglite',
+    },
+    logLevel: e.LOG_LEVEL,
+    graphql: { maxFirst: e.GRAPHQL_MAX_FIRST, introspection: e.NODE_ENV !== 'production' },
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+  };
+}

@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import type { PGlite } from '@electric-sql/pglite';
+import { DataSource, type EntitySchema, type LoggerOptions, type MixedList } from 'typeorm';
+import type { DatabaseConfig } from '@vitrine/config';
+import { MIGRATIONS } from './migrations';
+import { openPGlite, pgliteDriver } from './pglite-pool';
+
+export interface DataSourceOptions {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: MixedList<Function | string | EntitySchema>;
+  logging?: LoggerOptions;
+  /** An already open PGlite (tests share one in memory). */
+  pglite?: PGlite;
+  poolSize?: number;
+}
+
+/**
+ * Builds and initializes the DataSource: PostgreSQL when configured, PGlite otherwise — same
+ * dialect, same SQL, same migrations. Never `synchronize`: the schema is the migrations'.
+ */
+export async function createDataSource(
+  db: DatabaseConfig,
+  options: DataSourceOptions = {},
+): Promise<DataSource> {
+  const common = {
+    type: 'postgres' as const,
+    entities: options.entities ?? [],
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    logging: options.logging ?? (['error'] as LoggerOptions),
+  };
+  let ds: DataSource;
+  if (db.kind === 'postgres') {
+    ds = new DataSource({
+      ...common,
+      url: db.url,
+      poolSize: options.poolSize ?? 10,
+      applicationName: 'vitrine',
+    });
+  } else {
+    let pglite = options.pglite;
+    if (!pglite) {
+      if (db.dataDir !== 'memory://') mkdirSync(db.dataDir, { recursive: true });
+      pglite = await openPGlite(db.dataDir === 'memory://' ? undefined : db.dataDir);
+    }
+    ds = new DataSource({ ...common, driver: pgliteDriver(pglite) });
+  }
+  return ds.initialize();
+}
+
+export class SchemaBehindError extends Error {}
+
+/**
+ * Brings the schema up to date or refuses to go on. The embedded database migrates itself
+ * (it belongs to this process); a shared PostgreSQL is migrated deliberately, by an operator
+ * or a deploy job, so a process that finds it behind stops with instructions instead.
+ */
+export async function ensureSchema(
+  ds: DataSource,
+  db: DatabaseConfig,
+  migrateIfBehind = db.kind === 'pglite',
+): Promise<void> {
+  if (migrateIfBehind) {
+    await ds.runMigrations({ transaction: 'each' });
+    return;
+  }
+  if (await ds.showMigrations()) {
+    const applied = await ds
+      .query('SELECT name FROM migrations')
+      .catch(() => [] as Array<{ name: string }>);
+    const appliedNames = new Set((applied as Array<{ name: string }>).map((r) => r.name));
+    const pending = ds.migrations
+      .map((m) => m.name ?? m.constructor.name)
+      .filter((n) => !appliedNames.has(n));
+    throw new SchemaBehindError(
+      `The database schema is behind: ${pending.length} migration(s) pending (${pending.join(', ')}).\n` +
+        'Run `npm run db:migrate` with the same DATABASE_URL, then start again.',
+    );
+  }
+}

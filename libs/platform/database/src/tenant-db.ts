@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** Injection token of the initialized DataSource. */
+export const DATA_SOURCE = Symbol('DATA_SOURCE');
+
+/** What the database layer needs to know about the caller: whose data it is. */
+export interface TenantScope {
+  readonly tenantId: string;
+}
+
+/**
+ * The tenant-scoped unit of work. Every read or write of tenant-owned rows goes through `run`,
+ * which opens a transaction and sets `app.tenant_id` for it (transaction-local, so a pooled
+ * connection never carries one tenant's setting into another's request). Row-level security
+ * filters on that setting: SQL that forgets `tenant_id = $1` returns nothing of other tenants.
+ *
+ * Invariant (PGlite is one session): inside `fn`, use only the given manager — never the
+ * DataSource — or the unit of work waits on itself.
+ */
+@Injectable()
+export class TenantDb {
+  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
+
+  async run<T>(scope: TenantScope, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(async (em) => {
+      await em.query(`SELECT set_config('app.tenant_id', $1, true)`, [scope.tenantId]);
+      return fn(em);
+    });
+  }
+
+  /** Reads or writes the seller's own data (catalog, price lists): no tenant setting. */
+  async global<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(fn);
+  }
+
+  /** A single statement on data that belongs to no tenant. */
+  query<T = unknown>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.ds.query(sql, params) as Promise<T[]>;
+  }
+}

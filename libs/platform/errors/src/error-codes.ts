@@ -1,0 +1,29 @@
+/**
+ * Every error code a client can see in `extensions.code`, with the HTTP status it maps to.
+ * The storefront contract lists the minimum; domains add theirs here so that the mapping
+ * to GraphQL and HTTP lives in exactly one place.
+ */
+export const ERROR_HTTP_STATUS = {
+  TENANT_NOT_FOUND: 404,
+  TENANT_SUSPENDED: 403,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  BAD_USER_INPUT: 400,
+  NOT_FOUND: 404,
+  OUT_OF_STOCK: 409,
+  SPEND_LIMIT_EXCEEDED: 409,
+  CREDIT_LIMIT_EXCEEDED: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  QUERY_TOO_COMPLEX: 400,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
+
+export function httpStatusFor(code: string): number {
+  return (ERROR_HTTP_STATUS as Record<string, number>)[code] ?? 500;
+}

@@ -1,0 +1,61 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { VitrineError } from './vitrine-error';
+
+/** Apollo's own codes for requests that never reached a resolver; they are safe to pass on. */
+const PASS_THROUGH_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export type ErrorLogger = (error: unknown) => void;
+
+/**
+ * Maps any error leaving GraphQL execution to what a client may see: VitrineErrors keep their
+ * code, message and details; Apollo's request errors keep theirs; everything else becomes a
+ * generic INTERNAL_SERVER_ERROR (logged here, never with a stack trace in the response).
+ */
+export function formatGraphQLError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  log: ErrorLogger,
+): GraphQLFormattedError {
+  const original = unwrap(error);
+  if (original instanceof VitrineError) {
+    return {
+      message: original.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: original.code, ...(original.details ?? {}) },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code } };
+  }
+  log(original);
+  return {
+    message: 'Something went wrong on our side. Please try again; if it persists, contact support.',
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+function unwrap(error: unknown): unknown {
+  let current = error;
+  // GraphQLError wraps resolver errors in `originalError`, sometimes more than once.
+  for (
+    let i = 0;
+    i < 5 && current && typeof current === 'object' && 'originalError' in current;
+    i++
+  ) {
+    const next = (current as { originalError?: unknown }).originalError;
+    if (!next) break;
+    current = next;
+  }
+  return current;
+}

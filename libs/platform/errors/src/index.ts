@@ -1,0 +1,4 @@
+export * from './error-codes';
+export * from './vitrine-error';
+export * from './format-graphql-error';
+export * from './http-status.plugin';

@@ -1,0 +1,2 @@
+export * from './page-info.type';
+export * from './decimal.scalar';

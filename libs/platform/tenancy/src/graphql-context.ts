@@ -1,0 +1,53 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import type DataLoader from 'dataloader';
+import { VitrineError } from '@vitrine/errors';
+import type { TenantContext } from './tenant-context';
+
+/** What every storefront resolver finds in the GraphQL context. */
+export interface GraphQLRequestContext {
+  ctx: TenantContext | undefined;
+  /** DataLoaders of this request, created on first use (see `loaderFor`). */
+  loaders: Map<string, DataLoader<unknown, unknown>>;
+}
+
+export function createGraphQLRequestContext(ctx: TenantContext | undefined): GraphQLRequestContext {
+  return { ctx, loaders: new Map() };
+}
+
+/** The request's TenantContext as a resolver parameter: `products(@Ctx() ctx: TenantContext)`. */
+export const Ctx = createParamDecorator(
+  (_data: unknown, execution: ExecutionContext): TenantContext => {
+    const gql = GqlExecutionContext.create(execution).getContext<GraphQLRequestContext>();
+    if (!gql.ctx)
+      throw new VitrineError(
+        'TENANT_NOT_FOUND',
+        'This operation is only served on a microsite host.',
+      );
+    return gql.ctx;
+  },
+);
+
+/** The whole GraphQL request context (for DataLoaders). */
+export const RequestContext = createParamDecorator(
+  (_data: unknown, execution: ExecutionContext): GraphQLRequestContext =>
+    GqlExecutionContext.create(execution).getContext<GraphQLRequestContext>(),
+);
+
+/**
+ * The request's DataLoader under `name`, created by `create` on first use. Loaders live for one
+ * request only and their keys are always inside the request's tenant, so nothing batched or
+ * memoized can cross tenants or requests.
+ */
+export function loaderFor<K, V>(
+  context: GraphQLRequestContext,
+  name: string,
+  create: () => DataLoader<K, V>,
+): DataLoader<K, V> {
+  let loader = context.loaders.get(name) as DataLoader<K, V> | undefined;
+  if (!loader) {
+    loader = create();
+    context.loaders.set(name, loader as DataLoader<unknown, unknown>);
+  }
+  return loader;
+}

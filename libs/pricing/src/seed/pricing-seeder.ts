@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { TenantDb } from '@vitrine/database';
+import { DEMO_PRICE_LISTS, demoEntries } from './demo-price-lists';
+
+export interface PricedArticle {
+  variantId: number;
+  /** 1-based article number in the generated catalog (SKU-000123 → 123). */
+  index: number;
+  categoryPath: readonly string[];
+  listPriceMinor: number;
+}
+
+/**
+ * Demo prices: EUR list prices for every generated article and the demo price lists the demo
+ * tenants reference. Idempotent: list prices are upserted, a batch's entries replaced.
+ */
+@Injectable()
+export class PricingSeeder {
+  constructor(private readonly db: TenantDb) {}
+
+  /** Creates (or updates) the demo price lists; returns code → id. */
+  async ensurePriceLists(em?: EntityManager): Promise<Map<string, number>> {
+    const run = async (m: EntityManager) => {
+      const ids = new Map<string, number>();
+      for (const list of DEMO_PRICE_LISTS) {
+        const [row] = (await m.query(
+          `INSERT INTO price_list (code, name, currency) VALUES ($1, $2, $3)
+           ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+          [list.code, list.name, list.currency],
+        )) as Array<{ id: number }>;
+        ids.set(list.code, row.id);
+      }
+      return ids;
+    };
+    return em ? run(em) : this.db.global(run);
+  }
+
+  async seedBatch(
+    em: EntityManager,
+    listIds: Map<string, number>,
+    articles: PricedArticle[],
+  ): Promise<void> {
+    const variantIds = articles.map((a) => a.variantId);
+    await em.query(
+      `INSERT INTO list_price (variant_id, currency, amount_minor)
+       SELECT * FROM unnest($1::int[], $2::text[], $3::bigint[])
+       ON CONFLICT (variant_id, currency) DO UPDATE SET amount_minor = EXCLUDED.amount_minor`,
+      [variantIds, articles.map(() => 'EUR'), articles.map((a) => a.listPriceMinor)],
+    );
+    await em.query(
+      `DELETE FROM price_list_entry WHERE variant_id = ANY($1::int[]) AND price_list_id = ANY($2::int[])`,
+      [variantIds, [...listIds.values()]],
+    );
+    const rows: {
+      list: number[];
+      variant: number[];
+      qty: number[];
+      amount: number[];
+      from: Array<string | null>;
+    } = { list: [], variant: [], qty: [], amount: [], from: [] };
+    for (const list of DEMO_PRICE_LISTS) {
+      const listId = listIds.get(list.code) as number;
+      for (const a of articles) {
+        for (const e of demoEntries(list, a.index, a.categoryPath, a.listPriceMinor)) {
+          rows.list.push(listId);
+          rows.variant.push(a.variantId);
+          rows.qty.push(e.minQuantity);
+          rows.amount.push(e.amountMinor);
+          rows.from.push(list.validFrom);
+        }
+      }
+    }
+    if (rows.list.length) {
+      await em.query(
+        `INSERT INTO price_list_entry (price_list_id, variant_id, min_quantity, amount_minor, valid_from)
+         SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::bigint[], $5::timestamptz[])`,
+        [rows.list, rows.variant, rows.qty, rows.amount, rows.from],
+      );
+    }
+  }
+}
