@@ -149,6 +149,7 @@ class Resources {
 interface Paths {
   root: string;
   apiMain: string;
+  cliMain: string;
   ceilingMain: string;
   results: string;
   apiLog: string;
@@ -181,7 +182,13 @@ async function startApi(flags: BenchFlags, paths: Paths, res: Resources): Promis
     VITRINE_SEED_ON_START: process.env['VITRINE_SEED_ON_START'] ?? 'true',
   };
   if (postgres) {
-    log('database: PostgreSQL from DATABASE_URL (seeded on start unless already seeded)');
+    log('database: PostgreSQL from DATABASE_URL (migrated, then seeded on start unless already seeded)');
+    // The API refuses a schema that is behind; the bench's database is a throw-away one.
+    execFileSync(process.execPath, [paths.cliMain, 'db', 'migrate'], {
+      cwd: paths.root,
+      env: process.env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
   } else {
     if (flags.dataDir !== null) {
       dataDir = resolve(flags.dataDir);
@@ -482,6 +489,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const paths: Paths = {
     root,
     apiMain: resolve(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
+    cliMain: resolve(__dirname, '..', 'apps', 'cli', 'src', 'main.js'),
     ceilingMain: join(__dirname, 'ceiling.js'),
     results: join(root, 'bench', 'results'),
     apiLog: join(root, 'bench', 'results', 'api.log'),

@@ -167,6 +167,37 @@ describe('storefront API (end to end)', () => {
     expect(page2.totalCount).toBe(page1.totalCount);
   });
 
+  it('walks the whole assortment, browsing and searching, with every product exactly once', async () => {
+    const walk = async (vars: Record<string, unknown>) => {
+      const slugs: string[] = [];
+      let after: string | null = null;
+      let total = -1;
+      for (let guard = 0; guard < 200; guard++) {
+        const res = await gql<ProductsData>(api.port, JANSEN, PRODUCTS, {
+          ...vars,
+          first: 100,
+          after,
+        });
+        expect(res.errors).toBeUndefined();
+        const page = res.data!.products;
+        total = page.totalCount;
+        slugs.push(...page.edges.map((e) => e.node.slug));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      return { slugs, total };
+    };
+    const browse = await walk({});
+    expect(browse.slugs).toHaveLength(browse.total);
+    expect(new Set(browse.slugs).size).toBe(browse.total);
+    expect(browse.slugs).toEqual([...browse.slugs].sort());
+
+    const search = await walk({ search: 'SKU-0001' });
+    expect(search.total).toBeGreaterThan(0);
+    expect(search.slugs).toHaveLength(search.total);
+    expect(new Set(search.slugs).size).toBe(search.total);
+  });
+
   it('shows two tenants different assortments and different prices for the same SKU', async () => {
     // pbm (protective equipment) is in both assortments; jansen prices it with bouw-staffel, zorggroep with its contract.
     const jansen = await gql<ProductsData>(api.port, JANSEN, PRODUCTS, {

@@ -129,7 +129,15 @@ export class TenantSyncService {
         changedIds.push(id);
       }
     });
-    if (changedIds.length) await this.directory.invalidate(changedIds);
+    if (changedIds.length) {
+      await this.db.refreshStatistics([
+        'tenant',
+        'tenant_domain',
+        'tenant_product',
+        'tenant_variant',
+      ]);
+      await this.directory.invalidate(changedIds);
+    }
     for (const p of plans) for (const w of p.warnings) this.log.warn(`${p.slug}: ${w}`);
     return plans;
   }

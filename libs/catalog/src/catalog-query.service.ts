@@ -5,7 +5,7 @@ import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
 import type { TenantContext } from '@vitrine/tenancy';
 import type { CategoryRecord, ProductPage, ProductRecord, VariantRecord } from './catalog.model';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
 
 export const MAX_SEARCH_LENGTH = 200;
 export const MAX_LOOKUP_SKUS = 500;
@@ -39,36 +39,12 @@ export class CatalogQueryService {
       if (categoryIds && categoryIds.length === 0)
         return { products: [], totalCount: 0, hasNextPage: false };
 
-      // Built twice (page and count), each with its own numbered parameters: PostgreSQL wants
-      // exactly the parameters a statement references. $1 is the tenant, $2/$3 the locales.
-      const build = (columns: string) => {
-        const params: unknown[] = [ctx.tenantId, ctx.locale, ctx.tenant.locales[0]];
-        const p = (v: unknown) => `$${params.push(v)}`;
-        const ranked = search
-          ? rankedSearch(search, p)
-          : `SELECT product_id, 0 AS rank FROM tenant_product WHERE tenant_id = $1`;
-        const categoryFilter = categoryIds
-          ? `AND tp.category_id = ANY(${p(categoryIds)}::int[])`
-          : '';
-        const sql = `
-          WITH ranked AS (${ranked})
-          SELECT ${columns} FROM ranked r
-          JOIN tenant_product tp ON tp.tenant_id = $1 AND tp.product_id = r.product_id
-          JOIN product pr ON pr.id = tp.product_id
-          WHERE true ${categoryFilter}`;
-        return { sql, params, p };
-      };
-      const page = build(`r.rank, ${PRODUCT_COLUMNS}`);
-      const keyset = after
-        ? `AND (r.rank, tp.slug) > (${page.p(after.rank)}::int, ${page.p(after.slug)}::text)`
-        : '';
-      const rows = (await em.query(
-        `${page.sql} ${keyset} ORDER BY r.rank, tp.slug LIMIT ${page.p(first + 1)}`,
-        page.params,
-      )) as Array<ProductRow & { rank: number }>;
+      const rows = search
+        ? await this.searchPage(em, ctx, search, categoryIds, after, first)
+        : await this.browsePage(em, ctx, categoryIds, after, first);
       // Without a search nothing needs the locales: count straight from the assortment.
       const count = search
-        ? build('count(*)::int AS count')
+        ? searchSql(ctx, search, categoryIds, 'count(*)::int AS count')
         : categoryIds
           ? {
               sql: `SELECT count(*)::int AS count FROM tenant_product WHERE tenant_id = $1 AND category_id = ANY($2::int[])`,
@@ -199,6 +175,51 @@ export class CatalogQueryService {
     return new Map(rows.map((r) => [r.id, toCategory(r)]));
   }
 
+  /**
+   * Browsing without a search: straight down the (tenant_id, slug) index, so a page costs the
+   * same whether the assortment holds a hundred products or a hundred thousand.
+   */
+  private async browsePage(
+    em: EntityManager,
+    ctx: TenantContext,
+    categoryIds: number[] | null,
+    after: CursorKey | null,
+    first: number,
+  ): Promise<RankedProductRow[]> {
+    // Browse cursors carry rank 0; a cursor of a search page (rank > 0) lies past every browse row.
+    if (after && after.rank > 0) return [];
+    const params: unknown[] = [ctx.tenantId, ctx.locale, ctx.tenant.locales[0]];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const categoryFilter = categoryIds ? `AND tp.category_id = ANY(${p(categoryIds)}::int[])` : '';
+    const keyset = after ? `AND tp.slug > ${p(after.slug)}::text` : '';
+    return (await em.query(
+      `SELECT 0 AS rank, ${PRODUCT_COLUMNS} FROM tenant_product tp
+       JOIN product pr ON pr.id = tp.product_id
+       WHERE tp.tenant_id = $1 ${categoryFilter} ${keyset}
+       ORDER BY tp.slug LIMIT ${p(first + 1)}`,
+      params,
+    )) as RankedProductRow[];
+  }
+
+  /** A search page: ranked matches (see `rankedSearch`), keyset on (rank, slug). */
+  private async searchPage(
+    em: EntityManager,
+    ctx: TenantContext,
+    search: string,
+    categoryIds: number[] | null,
+    after: CursorKey | null,
+    first: number,
+  ): Promise<RankedProductRow[]> {
+    const page = searchSql(ctx, search, categoryIds, `r.rank, ${PRODUCT_COLUMNS}`);
+    const keyset = after
+      ? `AND (r.rank, tp.slug) > (${page.p(after.rank)}::int, ${page.p(after.slug)}::text)`
+      : '';
+    return (await em.query(
+      `${page.sql} ${keyset} ORDER BY r.rank, tp.slug LIMIT ${page.p(first + 1)}`,
+      page.params,
+    )) as RankedProductRow[];
+  }
+
   private checkFirst(first: number): number {
     const max = this.config.graphql.maxFirst;
     if (!Number.isInteger(first) || first < 0 || first > max) {
@@ -242,6 +263,30 @@ export function escapeLike(text: string): string {
 }
 
 /**
+ * The ranked search as a statement selecting `columns`, with its own numbered parameters
+ * (PostgreSQL wants exactly the parameters a statement references). $1 is the tenant, $2/$3 the
+ * locales; `p` appends more.
+ */
+function searchSql(
+  ctx: TenantContext,
+  search: string,
+  categoryIds: number[] | null,
+  columns: string,
+): { sql: string; params: unknown[]; p: (v: unknown) => string } {
+  const params: unknown[] = [ctx.tenantId, ctx.locale, ctx.tenant.locales[0]];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const ranked = rankedSearch(search, p);
+  const categoryFilter = categoryIds ? `AND tp.category_id = ANY(${p(categoryIds)}::int[])` : '';
+  const sql = `
+    WITH ranked AS (${ranked})
+    SELECT ${columns} FROM ranked r
+    JOIN tenant_product tp ON tp.tenant_id = $1 AND tp.product_id = r.product_id
+    JOIN product pr ON pr.id = tp.product_id
+    WHERE true ${categoryFilter}`;
+  return { sql, params, p };
+}
+
+/**
  * Products matching a search, each with its best rank: 0 an exact article number (SKU, GTIN,
  * manufacturer part number), 1 a prefix of one, 2 a name or description containing the text.
  * Full-text ranking replaces rank 2 in the catalog issue; the order of the tiers stays.
@@ -278,6 +323,7 @@ const VARIANT_COLUMNS = `v.id, v.product_id, v.sku, v.gtin, v.mpn, coalesce(v.na
 const categoryColumns = (locale: string, fallback: string) =>
   `c.id, c.slug, c.parent_id, c.path, coalesce(c.names->>${locale}, c.names->>${fallback}) AS name`;
 
+type RankedProductRow = ProductRow & { rank: number };
 interface ProductRow {
   id: number;
   slug: string;

@@ -29,6 +29,9 @@ export interface CatalogSeedOptions {
  * and SKU so a re-run changes nothing and a larger run only adds. Batched with unnest() so that
  * 100,000 variants take seconds, not minutes.
  */
+/** Tables a catalog seed fills (its `onBatch` hook typically writes list prices and entries). */
+const SEEDED_TABLES = ['category', 'product', 'variant', 'list_price', 'price_list_entry'];
+
 @Injectable()
 export class CatalogSeeder {
   constructor(private readonly db: TenantDb) {}
@@ -37,7 +40,7 @@ export class CatalogSeeder {
     options: CatalogSeedOptions,
   ): Promise<{ categories: number; products: number; variants: number }> {
     const batchSize = options.batchSize ?? 2000;
-    return this.db.global(async (em) => {
+    const result = await this.db.global(async (em) => {
       const categoryIds = await this.upsertCategories(em);
       let products = 0;
       let variants = 0;
@@ -64,6 +67,8 @@ export class CatalogSeeder {
       await flush();
       return { categories: categoryIds.size, products, variants };
     });
+    await this.db.refreshStatistics(SEEDED_TABLES);
+    return result;
   }
 
   private async upsertCategories(em: EntityManager): Promise<Map<string, number>> {
