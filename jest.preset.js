@@ -26,7 +26,8 @@ function esmPackages(nodeModules, names = new Set(), depth = 0) {
   };
   for (const entry of readdirSync(nodeModules)) {
     if (entry.startsWith('.')) continue;
-    if (entry.startsWith('@')) for (const sub of readdirSync(join(nodeModules, entry))) visit(`${entry}/${sub}`);
+    if (entry.startsWith('@'))
+      for (const sub of readdirSync(join(nodeModules, entry))) visit(`${entry}/${sub}`);
     else visit(entry);
   }
   return names;
@@ -49,6 +50,8 @@ module.exports = {
     ],
   },
   // Ignore a file unless the innermost package holding it is an ES-module package.
-  transformIgnorePatterns: [`^(?!.*/node_modules/(?:${esm.map(escape).join('|')})/(?!.*/node_modules/)).*/node_modules/`],
+  transformIgnorePatterns: [
+    `^(?!.*/node_modules/(?:${esm.map(escape).join('|')})/(?!.*/node_modules/)).*/node_modules/`,
+  ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };

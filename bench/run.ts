@@ -182,7 +182,9 @@ async function startApi(flags: BenchFlags, paths: Paths, res: Resources): Promis
     VITRINE_SEED_ON_START: process.env['VITRINE_SEED_ON_START'] ?? 'true',
   };
   if (postgres) {
-    log('database: PostgreSQL from DATABASE_URL (migrated, then seeded on start unless already seeded)');
+    log(
+      'database: PostgreSQL from DATABASE_URL (migrated, then seeded on start unless already seeded)',
+    );
     // The API refuses a schema that is behind; the bench's database is a throw-away one.
     execFileSync(process.execPath, [paths.cliMain, 'db', 'migrate'], {
       cwd: paths.root,

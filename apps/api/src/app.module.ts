@@ -10,6 +10,7 @@ import { ConfigModule, type AppConfig } from '@vitrine/config';
 import { DatabaseModule } from '@vitrine/database';
 import { formatGraphQLError, httpStatusPlugin } from '@vitrine/errors';
 import { PRICING_ENTITIES, PricingModule } from '@vitrine/pricing';
+import { StorefrontModule } from '@vitrine/storefront';
 import {
   createGraphQLRequestContext,
   TenancyModule,
@@ -55,6 +56,7 @@ export class AppModule {
         CatalogModule,
         PricingModule,
         AdminModule,
+        StorefrontModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',

@@ -111,7 +111,11 @@ export async function siteUrls(app: NestFastifyApplication, port: number): Promi
     slug: string;
     domain: string;
   }>;
-  return rows.map((r) => `http://${r.domain}:${port}/graphql   (${r.slug})`);
+  const width = Math.max(0, ...rows.map((r) => `http://${r.domain}:${port}/`.length));
+  return rows.map((r) => {
+    const site = `http://${r.domain}:${port}/`;
+    return `${site.padEnd(width)}  GraphQL: ${site}graphql   (${r.slug})`;
+  });
 }
 
 export const bootLog = new Logger('Vitrine');

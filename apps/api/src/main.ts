@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DemoSeedService, loadTenantDir, TenantSyncService } from '@vitrine/admin';
 import { ConfigError, loadConfig } from '@vitrine/config';
-import { SchemaBehindError } from '@vitrine/database';
+import { DatabaseInUseError, SchemaBehindError } from '@vitrine/database';
 import { bootLog, createApp, siteUrls } from './bootstrap';
 
 async function main(): Promise<void> {
@@ -27,7 +27,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof SchemaBehindError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof SchemaBehindError ||
+    err instanceof DatabaseInUseError
+  ) {
     console.error(err.message);
   } else {
     console.error(err);

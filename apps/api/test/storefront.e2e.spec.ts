@@ -173,11 +173,16 @@ describe('storefront API (end to end)', () => {
       let after: string | null = null;
       let total = -1;
       for (let guard = 0; guard < 200; guard++) {
-        const res = await gql<ProductsData>(api.port, JANSEN, PRODUCTS, {
-          ...vars,
-          first: 100,
-          after,
-        });
+        const res: { data?: ProductsData; errors?: unknown } = await gql<ProductsData>(
+          api.port,
+          JANSEN,
+          PRODUCTS,
+          {
+            ...vars,
+            first: 100,
+            after,
+          },
+        );
         expect(res.errors).toBeUndefined();
         const page = res.data!.products;
         total = page.totalCount;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { TenantFileError } from '@vitrine/admin';
 import { ConfigError, loadConfig } from '@vitrine/config';
-import { SchemaBehindError } from '@vitrine/database';
+import { DatabaseInUseError, SchemaBehindError } from '@vitrine/database';
 import { buildProgram, EXIT } from './program';
 
 async function main(): Promise<void> {
@@ -13,7 +13,11 @@ main().catch((err: unknown) => {
     console.error(err.message);
     process.exit(EXIT.invalidInput);
   }
-  if (err instanceof ConfigError || err instanceof SchemaBehindError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof SchemaBehindError ||
+    err instanceof DatabaseInUseError
+  ) {
     console.error(err.message);
     process.exit(EXIT.usage);
   }

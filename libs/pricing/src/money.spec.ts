@@ -1,5 +1,12 @@
 import { VitrineError } from '@vitrine/errors';
-import { currencyExponent, discountMinor, formatDecimal, parseDecimal, roundHalfUp } from './money';
+import {
+  currencyExponent,
+  discountMinor,
+  formatDecimal,
+  formatMoney as format,
+  parseDecimal,
+  roundHalfUp,
+} from './money';
 
 describe('money', () => {
   it.each([
@@ -46,5 +53,17 @@ describe('money', () => {
     expect(roundHalfUp(5n, 2n)).toBe(3n);
     expect(roundHalfUp(-5n, 2n)).toBe(-3n);
     expect(roundHalfUp(4n, 3n)).toBe(1n);
+  });
+});
+
+describe('formatMoney', () => {
+  it('formats in the locale of the page', () => {
+    // Intl separates with (narrow) no-break spaces; compare them as plain spaces.
+    const formatMoney = (...args: Parameters<typeof format>) =>
+      format(...args).replace(/[\u00a0\u202f]/g, ' ');
+    expect(formatMoney(20045, 'EUR', 'nl')).toBe('€ 200,45');
+    expect(formatMoney(20045, 'EUR', 'en')).toBe('€200.45');
+    expect(formatMoney(123456789, 'EUR', 'de')).toBe('1.234.567,89 €');
+    expect(formatMoney(7, 'JPY', 'en')).toBe('¥7');
   });
 });

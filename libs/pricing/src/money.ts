@@ -82,3 +82,18 @@ export function roundHalfUp(n: bigint, d: bigint): bigint {
   const q = (2n * a + b) / (2n * b);
   return negative ? -q : q;
 }
+
+/**
+ * Money for people to read, in the page's locale: 20045 EUR in nl → "€ 200,45". Display only —
+ * the number handed to Intl is exact for any safe integer of minor units; nothing computes on it.
+ */
+export function formatMoney(amountMinor: number, currency: string, locale: string): string {
+  assertMinor(amountMinor);
+  const exp = currencyExponent(currency);
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: exp,
+    maximumFractionDigits: exp,
+  }).format(Number(formatDecimal(amountMinor, currency)));
+}

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import { DataSource, type EntitySchema, type LoggerOptions, type MixedList } from 'typeorm';
 import type { DatabaseConfig } from '@vitrine/config';
+import { lockDataDir } from './data-dir-lock';
 import { MIGRATIONS } from './migrations';
 import { openPGlite, pgliteDriver } from './pglite-pool';
 
@@ -40,11 +41,20 @@ export async function createDataSource(
     });
   } else {
     let pglite = options.pglite;
+    let release: (() => Promise<void>) | undefined;
     if (!pglite) {
-      if (db.dataDir !== 'memory://') mkdirSync(db.dataDir, { recursive: true });
-      pglite = await openPGlite(db.dataDir === 'memory://' ? undefined : db.dataDir);
+      if (db.dataDir !== 'memory://') {
+        mkdirSync(db.dataDir, { recursive: true });
+        release = await lockDataDir(db.dataDir);
+      }
+      try {
+        pglite = await openPGlite(db.dataDir === 'memory://' ? undefined : db.dataDir);
+      } catch (err) {
+        await release?.();
+        throw err;
+      }
     }
-    ds = new DataSource({ ...common, driver: pgliteDriver(pglite) });
+    ds = new DataSource({ ...common, driver: pgliteDriver(pglite, release) });
   }
   return ds.initialize();
 }

@@ -1,4 +1,5 @@
 export * from './data-source';
+export * from './data-dir-lock';
 export * from './database.module';
 export * from './tenant-db';
 export * from './pglite-pool';

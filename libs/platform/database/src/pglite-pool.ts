@@ -16,7 +16,10 @@ export class PGlitePool extends EventEmitter {
   private readonly session = new Mutex();
   private readonly client: PGliteClient;
 
-  constructor(readonly db: PGlite) {
+  constructor(
+    readonly db: PGlite,
+    private readonly onClose?: () => Promise<void>,
+  ) {
     super();
     this.client = new PGliteClient(db);
   }
@@ -45,7 +48,7 @@ export class PGlitePool extends EventEmitter {
   }
 
   end(callback?: (err?: Error | null) => void): Promise<void> | void {
-    const done = this.db.close();
+    const done = this.db.close().then(() => this.onClose?.());
     if (!callback) return done;
     done.then(
       () => callback(null),
@@ -146,11 +149,15 @@ export async function openPGlite(dataDir?: string, options: PGliteOptions = {}):
 }
 
 /** The `driver` option TypeORM's postgres dialect accepts: an object with a Pool constructor. */
-export function pgliteDriver(db: PGlite): { Pool: new () => PGlitePool } {
+/** A pg-compatible driver over `db`; `onClose` runs after the pool has closed it (lock release). */
+export function pgliteDriver(
+  db: PGlite,
+  onClose?: () => Promise<void>,
+): { Pool: new () => PGlitePool } {
   return {
     Pool: class extends PGlitePool {
       constructor() {
-        super(db);
+        super(db, onClose);
       }
     },
   };

@@ -6,5 +6,6 @@ export * from './tenant-domain.entity';
 export * from './tenant-directory.service';
 export * from './tenancy.hook';
 export * from './graphql-context';
+export * from './http-context';
 export * from './tenant.type';
 export * from './tenancy.module';

@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { gql, httpRequest, type TestDatabase } from '@vitrine/testing';
+import { seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
+
+const JANSEN = 'jansen-bouw.localhost';
+const ZORG = 'zorggroep-noord.localhost';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Prices of a variant through the GraphQL API, for comparison with the page. */
+async function apiPrice(port: number, host: string, sku: string): Promise<string | null> {
+  const res = await gql<{
+    lookupSkus: Array<{ variant: { price: { unit: { amount: string } } | null } | null }>;
+  }>(
+    port,
+    host,
+    `query($s: [String!]!) { lookupSkus(skus: $s) { variant { price { unit { amount } } } } }`,
+    {
+      s: [sku],
+    },
+  );
+  return res.data?.lookupSkus[0].variant?.price?.unit.amount ?? null;
+}
+
+/** "209.16" → the nl and en renderings of that amount in EUR, as the page shows them. */
+function shown(amount: string): RegExp {
+  const [whole, fraction] = amount.split('.');
+  return new RegExp(`€\\s?${whole},${fraction}|€${whole}\\.${fraction}`);
+}
+
+describe('microsite home page (end to end)', () => {
+  let db: TestDatabase;
+  let api: RunningApp;
+
+  beforeAll(async () => {
+    db = await seededDatabase();
+    api = await startApp(db, testConfig());
+  });
+
+  afterAll(async () => {
+    await api?.app.close();
+    await db?.close();
+  });
+
+  const page = (host: string, path = '/', headers: Record<string, string> = {}) =>
+    httpRequest(api.port, { host, path, headers });
+
+  it("renders the tenant's own branding, assortment and prices as HTML", async () => {
+    const res = await page(JANSEN);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['cache-control']).toBe('private, no-store');
+    expect(res.body).toContain('<title>Jansen Bouw B.V.</title>');
+    expect(res.body).toContain('--primary: #e8590c;');
+    expect(res.body).toMatch(/<strong>\d+<\/strong> artikelen/);
+  });
+
+  it('shows two tenants the same article at their own price, equal to what the API says', async () => {
+    const bySku = async (host: string) => {
+      const res = await gql<{
+        products: { edges: Array<{ node: { variants: Array<{ sku: string }> } }> };
+      }>(
+        api.port,
+        host,
+        `{ products(first: 100, categorySlug: "pbm") { edges { node { variants { sku } } } } }`,
+      );
+      return res.data!.products.edges.flatMap((e) => e.node.variants.map((v) => v.sku));
+    };
+    const jansen = await bySku(JANSEN);
+    const zorg = new Set(await bySku(ZORG));
+    const shared = jansen.filter((s) => zorg.has(s));
+    expect(shared.length).toBeGreaterThan(0);
+
+    let differing = 0;
+    for (const sku of shared.slice(0, 10)) {
+      const [pj, pz] = [await apiPrice(api.port, JANSEN, sku), await apiPrice(api.port, ZORG, sku)];
+      const [hj, hz] = [await page(JANSEN, `/?q=${sku}`), await page(ZORG, `/?q=${sku}`)];
+      expect(hj.body).toContain(sku);
+      expect(hz.body).toContain(sku);
+      expect(hj.body).toMatch(shown(pj!));
+      expect(hz.body).toMatch(shown(pz!));
+      if (pj !== pz) differing++;
+    }
+    expect(differing).toBeGreaterThan(0);
+  });
+
+  it("never shows an article outside the tenant's assortment", async () => {
+    const res = await gql<{
+      products: { edges: Array<{ node: { variants: Array<{ sku: string }> } }> };
+    }>(
+      api.port,
+      JANSEN,
+      `{ products(first: 1, categorySlug: "gereedschap") { edges { node { variants { sku } } } } }`,
+    );
+    const toolSku = res.data!.products.edges[0].node.variants[0].sku;
+    const zorgPage = await page(ZORG, `/?q=${toolSku}`);
+    expect(zorgPage.status).toBe(200);
+    expect(zorgPage.body).not.toMatch(new RegExp(`class="sku">[^<]*${toolSku}`));
+    expect(zorgPage.body).toContain('Geen artikelen gevonden.');
+  });
+
+  it('speaks the negotiated locale', async () => {
+    const nl = await page(JANSEN, '/', { 'accept-language': 'nl-NL,nl;q=0.9' });
+    const en = await page(JANSEN, '/', { 'accept-language': 'en-GB,en;q=0.9' });
+    expect(nl.body).toContain('<html lang="nl">');
+    expect(nl.body).toContain('Prijzen excl. btw');
+    expect(en.body).toContain('<html lang="en">');
+    expect(en.body).toContain('Prices excl. VAT');
+  });
+
+  it('escapes what the visitor typed', async () => {
+    const res = await page(JANSEN, `/?q=${encodeURIComponent('<script>alert(1)</script>')}`);
+    expect(res.status).toBe(200);
+    expect(res.body).not.toContain('<script>alert(1)');
+    expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('answers an unknown host with 404 TENANT_NOT_FOUND and a bad cursor with 400', async () => {
+    const unknown = await page('nobody.localhost');
+    expect(unknown.status).toBe(404);
+    expect(
+      unknown.json<{ errors: Array<{ extensions: { code: string } }> }>().errors[0].extensions.code,
+    ).toBe('TENANT_NOT_FOUND');
+    const bad = await page(JANSEN, '/?after=garbage');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('BAD_USER_INPUT');
+    expect(bad.body).not.toMatch(/at \w+ \(/); // no stack trace
+  });
+
+  describe('in a headless browser', () => {
+    let browser: Browser;
+    // CI installs Chromium (.ci/run) and must run this; a laptop without it is told so.
+    const available = existsSync(CHROMIUM);
+    if (!available && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}`);
+    const maybe = available ? it : it.skip;
+    if (!available)
+      console.warn(`Browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
+
+    beforeAll(async () => {
+      if (!available) return;
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+    });
+    afterAll(async () => browser?.close());
+
+    maybe('opens http://<slug>.localhost, searches an article number and pages on', async () => {
+      const context = await browser.newContext({ locale: 'nl-NL' });
+      const tab = await context.newPage();
+      const res = await tab.goto(`http://${JANSEN}:${api.port}/`);
+      expect(res?.status()).toBe(200);
+      expect(await tab.title()).toBe('Jansen Bouw B.V.');
+      // A string expression: it runs in the page, whose DOM types this Node project does not load.
+      const border = await tab.evaluate<string>(
+        `getComputedStyle(document.querySelector('header.bar')).borderBottomColor`,
+      );
+      expect(border).toBe('rgb(232, 89, 12)'); // #e8590c, the tenant's primary colour
+
+      const firstSku = (await tab.locator('td.sku').first().innerText()).replace(/^\S+\s+/, '');
+      await tab.getByRole('searchbox').fill(firstSku.toLowerCase());
+      await tab.getByRole('button', { name: 'Zoeken' }).click();
+      await tab.waitForURL(/\?q=/);
+      expect(await tab.locator('td.sku').first().innerText()).toContain(firstSku);
+
+      await tab.goto(`http://${JANSEN}:${api.port}/`);
+      const before = await tab.locator('article.product h2').first().innerText();
+      await tab.locator('a.next').click();
+      await tab.waitForURL(/after=/);
+      expect(await tab.locator('article.product h2').first().innerText()).not.toBe(before);
+      await context.close();
+    });
+  });
+});

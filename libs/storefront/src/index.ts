@@ -1,0 +1,2 @@
+export * from './storefront.module';
+export * from './home-page.service';
