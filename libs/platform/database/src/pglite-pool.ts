@@ -1,3 +1,4 @@
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGlite, types, type PGliteOptions, type Results } from '@electric-sql/pglite';
 import { EventEmitter } from 'node:events';
 import { Mutex } from 'async-mutex';
@@ -137,6 +138,8 @@ function toPgResult(text: string, result: Results | undefined): PgResult {
 export async function openPGlite(dataDir?: string, options: PGliteOptions = {}): Promise<PGlite> {
   return PGlite.create(dataDir ?? 'memory://', {
     ...options,
+    // Trigram similarity for search with typos; PostgreSQL has it as a contrib extension.
+    extensions: { pg_trgm, ...(options.extensions ?? {}) },
     parsers: { [types.INT8]: (value: string) => value, ...(options.parsers ?? {}) },
     serializers: {
       // PGlite would send JS booleans as 't'/'f' text, which PostgreSQL accepts for boolean but

@@ -34,6 +34,18 @@ export class TenantDb {
     return this.ds.transaction(fn);
   }
 
+  /**
+   * A unit of work that maintains tenant-owned rows across tenants (materializing assortments
+   * after a catalog import, provisioning). The tenant policies admit it through the
+   * transaction-local `app.maintenance` setting — explicit and greppable, never a request path.
+   */
+  async maintenance<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(async (em) => {
+      await em.query(`SELECT set_config('app.maintenance', 'on', true)`);
+      return fn(em);
+    });
+  }
+
   /** A single statement on data that belongs to no tenant. */
   query<T = unknown>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.ds.query(sql, params) as Promise<T[]>;

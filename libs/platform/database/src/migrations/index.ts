@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
+import { CatalogDepth1764100000000 } from './1764100000000-catalog-depth';
 
 /** Every migration, in order. A new migration is added here (and only here). */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, CatalogDepth1764100000000];
