@@ -110,7 +110,7 @@ export class TenantSyncService {
     if (options.dryRun) return plans;
 
     const changedIds: string[] = [];
-    await this.db.global(async (em) => {
+    await this.db.maintenance(async (em) => {
       // Release the domains of every tenant about to be rewritten first, so that two tenants
       // can swap or move domains within one sync regardless of their order.
       const rewritten = plans

@@ -1,3 +1,4 @@
+import type { AssortmentSpec } from '@vitrine/catalog';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
@@ -27,7 +28,7 @@ export interface TenantFile {
   showListPrices: boolean;
   /** As written: a folder relative to the tenant.yaml (checked to stay inside its folder). */
   theme: string;
-  assortment: { includeCategories: string[]; includeSkus: string[]; excludeSkus: string[] };
+  assortment: AssortmentSpec;
   priceLists: string[];
   discount?: { percent: number; categories: string[] };
   paymentTerms?: { method: 'on_account' | 'prepayment'; netDays: number; creditLimit?: string };
