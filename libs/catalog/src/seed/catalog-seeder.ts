@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '@vitrine/database';
 import {
+  demoAttributes,
   demoCategories,
   generateDemoProducts,
   type DemoProduct,
@@ -30,7 +31,15 @@ export interface CatalogSeedOptions {
  * 100,000 variants take seconds, not minutes.
  */
 /** Tables a catalog seed fills (its `onBatch` hook typically writes list prices and entries). */
-const SEEDED_TABLES = ['category', 'product', 'variant', 'list_price', 'price_list_entry'];
+const SEEDED_TABLES = [
+  'attribute',
+  'category',
+  'product',
+  'variant',
+  'product_search',
+  'list_price',
+  'price_list_entry',
+];
 
 @Injectable()
 export class CatalogSeeder {
@@ -42,6 +51,7 @@ export class CatalogSeeder {
     const batchSize = options.batchSize ?? 2000;
     const result = await this.db.global(async (em) => {
       const categoryIds = await this.upsertCategories(em);
+      await this.upsertAttributes(em);
       let products = 0;
       let variants = 0;
       let batch: DemoProduct[] = [];
@@ -91,16 +101,36 @@ export class CatalogSeeder {
     return ids;
   }
 
+  private async upsertAttributes(em: EntityManager): Promise<void> {
+    const attributes = demoAttributes();
+    await em.query(
+      `INSERT INTO attribute (code, type, unit, names, enum_values, position)
+       SELECT a.code, a.type, a.unit, a.names, a.enum_values, a.position
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::int[])
+         AS a(code, type, unit, names, enum_values, position)
+       ON CONFLICT (code) DO UPDATE SET type = EXCLUDED.type, unit = EXCLUDED.unit, names = EXCLUDED.names,
+         enum_values = EXCLUDED.enum_values, position = EXCLUDED.position`,
+      [
+        attributes.map((a) => a.code),
+        attributes.map((a) => a.type),
+        attributes.map((a) => a.unit),
+        attributes.map((a) => JSON.stringify(a.names)),
+        attributes.map((a) => (a.enumValues ? JSON.stringify(a.enumValues) : null)),
+        attributes.map((_, i) => i),
+      ],
+    );
+  }
+
   private async upsertProducts(
     em: EntityManager,
     products: DemoProduct[],
     categoryIds: Map<string, number>,
   ): Promise<SeededVariant[]> {
     const rows = (await em.query(
-      `INSERT INTO product (slug, category_id, manufacturer, names, descriptions)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[])
+      `INSERT INTO product (slug, category_id, manufacturer, names, descriptions, media)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[], $6::jsonb[])
        ON CONFLICT (slug) DO UPDATE SET category_id = EXCLUDED.category_id, manufacturer = EXCLUDED.manufacturer,
-         names = EXCLUDED.names, descriptions = EXCLUDED.descriptions, updated_at = now()
+         names = EXCLUDED.names, descriptions = EXCLUDED.descriptions, media = EXCLUDED.media, updated_at = now()
        RETURNING id, slug`,
       [
         products.map((p) => p.slug),
@@ -108,6 +138,7 @@ export class CatalogSeeder {
         products.map((p) => p.manufacturer),
         products.map((p) => JSON.stringify(p.names)),
         products.map((p) => JSON.stringify(p.descriptions)),
+        products.map((p) => JSON.stringify(p.media)),
       ],
     )) as Array<{ id: number; slug: string }>;
     const productIds = new Map(rows.map((r) => [r.slug, r.id]));
@@ -115,13 +146,17 @@ export class CatalogSeeder {
       product.variants.map((variant, position) => ({ product, variant, position })),
     );
     const vrows = (await em.query(
-      `INSERT INTO variant (product_id, sku, gtin, mpn, names, weight_grams, length_mm, width_mm, height_mm, stock_on_hand, position)
+      `INSERT INTO variant (product_id, sku, gtin, mpn, names, weight_grams, length_mm, width_mm, height_mm, stock_on_hand,
+         position, unit, order_multiple, min_order_quantity, volume_ml, status, successor_sku, attributes)
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::int[], $8::int[],
-         $9::int[], $10::int[], $11::int[])
+         $9::int[], $10::int[], $11::int[], $12::text[], $13::int[], $14::int[], $15::int[], $16::text[], $17::text[],
+         $18::jsonb[])
        ON CONFLICT (sku) DO UPDATE SET product_id = EXCLUDED.product_id, gtin = EXCLUDED.gtin, mpn = EXCLUDED.mpn,
          names = EXCLUDED.names, weight_grams = EXCLUDED.weight_grams, length_mm = EXCLUDED.length_mm,
          width_mm = EXCLUDED.width_mm, height_mm = EXCLUDED.height_mm, stock_on_hand = EXCLUDED.stock_on_hand,
-         position = EXCLUDED.position
+         position = EXCLUDED.position, unit = EXCLUDED.unit, order_multiple = EXCLUDED.order_multiple,
+         min_order_quantity = EXCLUDED.min_order_quantity, volume_ml = EXCLUDED.volume_ml, status = EXCLUDED.status,
+         successor_sku = EXCLUDED.successor_sku, attributes = EXCLUDED.attributes, updated_at = now()
        RETURNING id, sku`,
       [
         flat.map((f) => productIds.get(f.product.slug)),
@@ -135,9 +170,17 @@ export class CatalogSeeder {
         flat.map((f) => f.variant.heightMm),
         flat.map((f) => f.variant.stockOnHand),
         flat.map((f) => f.position),
+        flat.map((f) => f.variant.unit),
+        flat.map((f) => f.variant.orderMultiple),
+        flat.map((f) => f.variant.minOrderQuantity),
+        flat.map((f) => f.variant.volumeMl),
+        flat.map((f) => f.variant.status),
+        flat.map((f) => f.variant.successorSku),
+        flat.map((f) => JSON.stringify(f.variant.attributes)),
       ],
     )) as Array<{ id: number; sku: string }>;
     const variantIds = new Map(vrows.map((r) => [r.sku, r.id]));
+    await em.query(`SELECT vitrine_refresh_product_search($1::int[])`, [rows.map((r) => r.id)]);
     return flat.map((f) => ({
       variantId: variantIds.get(f.variant.sku) as number,
       variant: f.variant,

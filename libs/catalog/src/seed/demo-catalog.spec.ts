@@ -1,4 +1,5 @@
 import {
+  demoAttributes,
   demoCategories,
   ean13CheckDigit,
   generateDemoProducts,
@@ -73,5 +74,42 @@ describe('demo catalog', () => {
     expect(isValidEan13('5901234123458')).toBe(false);
     expect(isValidEan13('590123412345')).toBe(false);
     expect(isValidEan13('59012341234a7')).toBe(false);
+  });
+});
+
+describe('demo catalog depth', () => {
+  const variants = [...generateDemoProducts({ variants: 3000 })].flatMap((p) => p.variants);
+  const defs = new Map(demoAttributes().map((a) => [a.code, a]));
+
+  it('gives every variant attribute values that fit their definitions', () => {
+    for (const v of variants) {
+      expect(v.attributes.material).toBeDefined();
+      for (const [code, value] of Object.entries(v.attributes)) {
+        const def = defs.get(code);
+        expect(def).toBeDefined();
+        if (def!.type === 'NUMBER') expect(typeof value).toBe('number');
+        if (def!.type === 'ENUM') expect(def!.enumValues).toContain(value);
+      }
+    }
+    expect(variants.some((v) => typeof v.attributes.length_mm === 'number')).toBe(true);
+  });
+
+  it('discontinues some articles, each with an existing successor', () => {
+    const skus = new Set(variants.map((v) => v.sku));
+    const discontinued = variants.filter((v) => v.status === 'DISCONTINUED');
+    expect(discontinued.length).toBeGreaterThan(10);
+    for (const v of discontinued) expect(skus.has(v.successorSku!)).toBe(true);
+    expect(
+      variants.filter((v) => v.status === 'ACTIVE').every((v) => v.successorSku === null),
+    ).toBe(true);
+  });
+
+  it('uses valid units, order multiples and minimum quantities', () => {
+    for (const v of variants) {
+      expect(v.unit).toMatch(/^[A-Z0-9]{1,3}$/);
+      expect(v.orderMultiple).toBeGreaterThanOrEqual(1);
+      expect(v.minOrderQuantity).toBeGreaterThanOrEqual(1);
+      expect(v.volumeMl).toBeGreaterThan(0);
+    }
   });
 });

@@ -31,6 +31,122 @@ export interface DemoVariant {
   stockOnHand: number;
   /** Advisory list price in EUR cents. */
   listPriceMinor: number;
+  /** UN/ECE Rec. 20 unit code: PCE (piece), BX (box), PR (pair), L (litre), M (metre). */
+  unit: string;
+  orderMultiple: number;
+  minOrderQuantity: number;
+  volumeMl: number;
+  status: 'ACTIVE' | 'DISCONTINUED';
+  successorSku: string | null;
+  /** Typed attribute values by code (see demoAttributes()). */
+  attributes: Record<string, string | number>;
+}
+
+/** A typed technical attribute of the demo catalog. */
+export interface DemoAttribute {
+  code: string;
+  type: 'TEXT' | 'NUMBER' | 'ENUM';
+  unit: string | null;
+  names: LocalizedText;
+  enumValues: string[] | null;
+}
+
+/** Attribute definitions used by the demo catalog's variants. */
+export function demoAttributes(): DemoAttribute[] {
+  return [
+    {
+      code: 'material',
+      type: 'ENUM',
+      unit: null,
+      names: { nl: 'Materiaal', en: 'Material' },
+      enumValues: [...new Set(Object.values(MATERIALS).flat())],
+    },
+    {
+      code: 'colour',
+      type: 'ENUM',
+      unit: null,
+      names: { nl: 'Kleur', en: 'Colour' },
+      enumValues: COLOURS,
+    },
+    {
+      code: 'length_mm',
+      type: 'NUMBER',
+      unit: 'mm',
+      names: { nl: 'Lengte', en: 'Length' },
+      enumValues: null,
+    },
+    {
+      code: 'size',
+      type: 'ENUM',
+      unit: null,
+      names: { nl: 'Maat', en: 'Size' },
+      enumValues: ['S', 'M', 'L', 'XL'],
+    },
+  ];
+}
+
+/** Materials by top category; the first is the most common. */
+const MATERIALS: Record<string, string[]> = {
+  bevestigingsmaterialen: ['staal verzinkt', 'RVS A2', 'RVS A4', 'messing'],
+  gereedschap: ['staal', 'chroom-vanadium', 'kunststof'],
+  pbm: ['nitril', 'polycarbonaat', 'katoen', 'polyester'],
+  'medisch-verbruik': ['nitril', 'latex', 'polypropyleen'],
+  'schoonmaak-hygiene': ['papier', 'polyethyleen', 'microvezel'],
+  'auto-onderdelen': ['staal', 'rubber', 'kunststof'],
+  'smeermiddelen-chemie': ['mineraal', 'synthetisch'],
+  elektra: ['koper', 'kunststof', 'aluminium'],
+};
+const COLOURS = ['zwart', 'wit', 'blauw', 'geel', 'oranje', 'rood', 'grijs'];
+const UNITS: Record<string, string> = {
+  pluggen: 'BX',
+  spijkers: 'BX',
+  handschoenen: 'PR',
+  olie: 'L',
+  kabels: 'M',
+};
+
+/**
+ * Fields added with the catalog depth of issue #3, derived from the variant number alone so
+ * that the original random sequence (and every SKU, price and stock) stays as it was.
+ */
+function depth(
+  n: number,
+  leaf: { slug: string; parent: string },
+  spec: { nl: string },
+  dimsMm: [number, number, number],
+): Pick<
+  DemoVariant,
+  | 'unit'
+  | 'orderMultiple'
+  | 'minOrderQuantity'
+  | 'volumeMl'
+  | 'status'
+  | 'successorSku'
+  | 'attributes'
+> {
+  const h = prng(n * 7919 + 17);
+  const materials = MATERIALS[leaf.parent] ?? ['staal'];
+  const attributes: Record<string, string | number> = {
+    material: materials[Math.floor(h() ** 2 * materials.length)],
+    colour: COLOURS[Math.floor(h() * COLOURS.length)],
+  };
+  // "4,0 x 40 mm" → length 40; "120 cm" → 1200.
+  const dim = /x\s*(\d+)\s*mm/.exec(spec.nl) ?? /^(\d+)\s*mm/.exec(spec.nl);
+  const cm = /^(\d+)\s*cm/.exec(spec.nl);
+  if (dim) attributes.length_mm = Number(dim[1]);
+  else if (cm) attributes.length_mm = Number(cm[1]) * 10;
+  const size = /^(S|M|L|XL)$/.exec(spec.nl);
+  if (size) attributes.size = size[1];
+  const discontinued = n % 97 === 0;
+  return {
+    unit: UNITS[leaf.slug] ?? 'PCE',
+    orderMultiple: leaf.parent === 'bevestigingsmaterialen' && n % 3 === 0 ? 5 : 1,
+    minOrderQuantity: n % 11 === 0 ? 10 : 1,
+    volumeMl: Math.max(1, Math.round((dimsMm[0] * dimsMm[1] * dimsMm[2]) / 1000)),
+    status: discontinued ? 'DISCONTINUED' : 'ACTIVE',
+    successorSku: discontinued ? `SKU-${String(n + 1).padStart(6, '0')}` : null,
+    attributes,
+  };
 }
 
 export interface DemoProduct {
@@ -40,6 +156,12 @@ export interface DemoProduct {
   manufacturer: string;
   names: LocalizedText;
   descriptions: LocalizedText;
+  /** Image and document links. */
+  media: Array<{
+    kind: 'image' | 'datasheet' | 'safety_sheet' | 'manual';
+    url: string;
+    title: string;
+  }>;
   variants: DemoVariant[];
 }
 
@@ -1026,7 +1148,7 @@ export function* generateDemoProducts(opts: {
       const n = produced + v + 1;
       const spec = family.specs[start + v];
       const gtinBody = `87${String(n).padStart(10, '0')}`;
-      variants.push({
+      const base = {
         sku: `SKU-${String(n).padStart(6, '0')}`,
         gtin: `${gtinBody}${ean13CheckDigit(gtinBody)}`,
         mpn: `${manufacturer.slice(0, 3).toUpperCase()}-${String(productNo).padStart(5, '0')}-${String.fromCharCode(65 + v)}`,
@@ -1037,7 +1159,11 @@ export function* generateDemoProducts(opts: {
         heightMm: between(10, 300),
         stockOnHand: rand() < 0.05 ? 0 : between(1, 2500),
         listPriceMinor: Math.max(1, Math.round(basePrice * spec.factor)),
-      });
+      };
+      const more = depth(n, leaf, spec, [base.lengthMm, base.widthMm, base.heightMm]);
+      // The last variant of the catalog has no successor to point at.
+      if (more.successorSku && n >= opts.variants) more.successorSku = null;
+      variants.push({ ...base, ...more });
     }
     produced += count;
     yield {
@@ -1049,6 +1175,18 @@ export function* generateDemoProducts(opts: {
         nl: `${family.descNl} Merk: ${manufacturer}.`,
         en: `${family.descEn} Brand: ${manufacturer}.`,
       },
+      media: [
+        {
+          kind: 'image',
+          url: `https://media.vitrine.example/products/${slugify(family.nl)}-${productNo}.jpg`,
+          title: names.en,
+        },
+        {
+          kind: 'datasheet',
+          url: `https://media.vitrine.example/datasheets/${slugify(family.nl)}-${productNo}.pdf`,
+          title: `Datasheet ${series}`,
+        },
+      ],
       variants,
     };
   }
