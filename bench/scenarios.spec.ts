@@ -17,6 +17,7 @@ import {
   Scenario,
   SCENARIOS,
   selectScenarios,
+  skuPage,
   warmupProblem,
 } from './scenarios';
 
@@ -317,5 +318,19 @@ describe('formatTable', () => {
 
   it('renders only the header for no rows', () => {
     expect(formatTable([]).split('\n')).toHaveLength(2);
+  });
+});
+
+describe('lookup list discovery', () => {
+  it('collects SKUs page by page and stops at the last page', () => {
+    const page = (skus: string[], endCursor: string | null, hasNextPage: boolean) => ({
+      products: {
+        edges: [{ node: { variants: skus.map((sku) => ({ sku })) } }],
+        pageInfo: { endCursor, hasNextPage },
+      },
+    });
+    expect(skuPage(page(['A', 'B'], 'c1', true))).toEqual({ skus: ['A', 'B'], endCursor: 'c1' });
+    expect(skuPage(page(['C'], 'c2', false))).toEqual({ skus: ['C'], endCursor: null });
+    expect(skuPage({ nope: true })).toEqual({ skus: [], endCursor: null });
   });
 });

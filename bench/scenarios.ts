@@ -87,6 +87,44 @@ export const TENANT_INFO_QUERY = `{
   tenant { slug name locale locales currency theme { primaryColor logoUrl } publicBrowsing }
 }`;
 
+/** A search results page as a listing renders it. */
+export const SEARCH_QUERY = `query($search: String) {
+  products(first: 20, search: $search) {
+    totalCount
+    edges { node { id slug name variants { sku name price(quantity: 1) { unit { amount currency } } inStock } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** Quick order: many article numbers resolved at once. */
+export const LOOKUP_SKUS_QUERY = `query($skus: [String!]!) {
+  lookupSkus(skus: $skus) { sku variant { sku name inStock price(quantity: 1) { unit { amount currency } } } }
+}`;
+
+/** SKUs of a page of the catalog, to build a lookup list from. */
+export const SKU_PAGE_QUERY = `query($after: String) {
+  products(first: 100, after: $after) { edges { node { variants { sku } } } pageInfo { endCursor hasNextPage } }
+}`;
+
+/** SKUs and the next cursor (null at the end) of a {@link SKU_PAGE_QUERY} result. */
+export function skuPage(data: unknown): { skus: string[]; endCursor: string | null } {
+  if (!isRecord(data) || !isRecord(data['products'])) return { skus: [], endCursor: null };
+  const products = data['products'];
+  const skus: string[] = [];
+  for (const edge of Array.isArray(products['edges']) ? products['edges'] : []) {
+    if (!isRecord(edge) || !isRecord(edge['node'])) continue;
+    const variants = edge['node']['variants'];
+    for (const v of Array.isArray(variants) ? variants : [])
+      if (isRecord(v) && typeof v['sku'] === 'string') skus.push(v['sku']);
+  }
+  const info = isRecord(products['pageInfo']) ? products['pageInfo'] : {};
+  const endCursor =
+    info['hasNextPage'] === true && typeof info['endCursor'] === 'string'
+      ? info['endCursor']
+      : null;
+  return { skus, endCursor };
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -156,6 +194,53 @@ export const SCENARIOS: readonly Scenario[] = [
     body: { query: CATALOG_PAGE_QUERY },
     skipReason: (flags) =>
       flags.tenants >= 1 ? null : 'needs --tenants >= 1 (no generated tenant is seeded)',
+  },
+  {
+    name: 'search-fulltext',
+    description: 'full-text search in the tenant locale, first 20 results with prices',
+    host: HOSTS.jansenBouw,
+    method: 'POST',
+    path: '/graphql',
+    headers: { 'accept-language': 'nl' },
+    body: { query: SEARCH_QUERY, variables: { search: 'verzinkte schroeven' } },
+  },
+  {
+    name: 'search-exact-sku',
+    description: 'search by an exact article number (what buyers type most)',
+    host: HOSTS.jansenBouw,
+    method: 'POST',
+    path: '/graphql',
+    body: { query: SEARCH_QUERY },
+    prepare: async (ctx) => {
+      const data = await ctx.graphql(HOSTS.jansenBouw, { query: CATALOG_PAGE_QUERY });
+      const sku = firstVariantSku(data);
+      if (sku === null) throw new Error('the catalog page returned no variant to take a SKU from');
+      return { search: sku };
+    },
+  },
+  {
+    name: 'lookup-skus-200',
+    description: 'quick order: lookupSkus with 200 article numbers, with prices',
+    host: HOSTS.jansenBouw,
+    method: 'POST',
+    path: '/graphql',
+    body: { query: LOOKUP_SKUS_QUERY },
+    prepare: async (ctx) => {
+      const skus: string[] = [];
+      let after: string | null = null;
+      while (skus.length < 200) {
+        const data = await ctx.graphql(HOSTS.jansenBouw, {
+          query: SKU_PAGE_QUERY,
+          variables: { after },
+        });
+        const page = skuPage(data);
+        skus.push(...page.skus);
+        if (!page.endCursor) break;
+        after = page.endCursor;
+      }
+      if (skus.length === 0) throw new Error('the tenant has no articles to look up');
+      return { skus: skus.slice(0, 200) };
+    },
   },
 ];
 

@@ -15,7 +15,7 @@ export interface AssortmentCheck {
 }
 
 /** A condition on a technical attribute: one of `in`, or a `min`/`max` range for numbers. */
-export interface AttributeFilter {
+export interface AssortmentAttributeFilter {
   attribute: string;
   in?: Array<string | number>;
   min?: number;
@@ -27,7 +27,7 @@ export type DiscontinuedHandling = 'hide' | 'untilSoldOut' | 'show';
 
 /** A tenant's assortment rules as declared in tenant.yaml. */
 export interface AssortmentSpec extends AssortmentRules {
-  attributeFilters?: AttributeFilter[];
+  attributeFilters?: AssortmentAttributeFilter[];
   discontinued?: DiscontinuedHandling;
 }
 
