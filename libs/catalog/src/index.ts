@@ -10,6 +10,13 @@ export type { DemoAttribute, DemoProduct, DemoVariant, DemoCategory } from './se
 export * from './product.type';
 export * from './category.type';
 export * from './catalog.module';
+export * from './catalog-writer';
+export * from './import-job.service';
+export * from './import/import.types';
+export { CatalogImporter } from './import/catalog-importer';
+export { CustomerSkuImporter } from './import/customer-sku-importer';
+export { resolveFormat } from './import/import-pipeline';
+export { isValidGtin } from './import/gtin';
 
 /** Entities this lib owns, for the DataSource. */
 import { CategoryEntity } from './category.entity';

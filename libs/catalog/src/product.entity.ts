@@ -15,6 +15,10 @@ export class ProductEntity {
   @Column('text', { nullable: true }) manufacturer: string | null;
   @Column('jsonb') names: Record<string, string>;
   @Column('jsonb') descriptions: Record<string, string>;
+  /** Links to images and documents: [{ kind, url, title? }]. */
+  @Column('jsonb') media: Array<{ kind: string; url: string; title?: string }>;
+  /** sha1 of the normalized product fields of its defining import row. */
+  @Column('text', { name: 'content_hash', nullable: true }) contentHash: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -18,4 +18,15 @@ export class VariantEntity {
   @Column('integer', { name: 'stock_on_hand' }) stockOnHand: number;
   @Column('text') status: VariantStatus;
   @Column('integer') position: number;
+  /** UN/ECE Recommendation 20 code (PCE, BX, M, KGM, L …). */
+  @Column('text') unit: string;
+  @Column('integer', { name: 'order_multiple' }) orderMultiple: number;
+  @Column('integer', { name: 'min_order_quantity' }) minOrderQuantity: number;
+  @Column('integer', { name: 'volume_ml', nullable: true }) volumeMl: number | null;
+  @Column('text', { name: 'successor_sku', nullable: true }) successorSku: string | null;
+  /** Typed values by attribute code, validated against `attribute` on import. */
+  @Column('jsonb') attributes: Record<string, string | number>;
+  /** sha1 of the normalized import row: an identical re-import writes nothing. */
+  @Column('text', { name: 'content_hash', nullable: true }) contentHash: string | null;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
 }
