@@ -1,20 +1,53 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
 import type { TenantContext } from '@vitrine/tenancy';
-import type { CategoryRecord, ProductPage, ProductRecord, VariantRecord } from './catalog.model';
-import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
+import type {
+  AttributeFilter,
+  AttributeKind,
+  CategoryRecord,
+  FacetRecord,
+  ProductPage,
+  ProductRecord,
+  ResolvedProductQuery,
+  SkuLookupRecord,
+  SkuMatchKind,
+  VariantRecord,
+} from './catalog.model';
+import { decodeCursor, encodeCursor } from './cursor';
+import { checkFilterShape, resolveFilters } from './search/attribute-filter';
+import { toFacets, type FacetRow } from './search/facets';
+import { countStatement, facetStatement, pageStatement } from './search/product-query';
+import type { SearchFeatures } from './search/ranked-search';
+import {
+  categoryColumns,
+  PRODUCT_COLUMNS,
+  toCategory,
+  toProduct,
+  toVariant,
+  VARIANT_COLUMNS,
+  VARIANT_JOINS,
+  type CategoryRow,
+  type ProductRow,
+  type RankedProductRow,
+  type VariantRow,
+} from './search/rows';
+export { escapeLike } from './search/sql-params';
 
 export const MAX_SEARCH_LENGTH = 200;
 export const MAX_LOOKUP_SKUS = 500;
+/** Longer than any article number; a longer entry is a paste gone wrong. */
+export const MAX_SKU_LENGTH = 100;
 
 export interface ProductQueryArgs {
   first: number;
   after?: string | null;
   search?: string | null;
   categorySlug?: string | null;
+  /** Attribute filters; a product matches when one of its variants passes all of them. */
+  attributes?: readonly AttributeFilter[] | null;
 }
 
 /**
@@ -23,72 +56,95 @@ export interface ProductQueryArgs {
  * counted or fetched — and all of them run in the tenant's unit of work (row-level security).
  */
 @Injectable()
-export class CatalogQueryService {
+export class CatalogQueryService implements OnApplicationBootstrap {
+  private features: Promise<SearchFeatures> | null = null;
+
   constructor(
     private readonly db: TenantDb,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** One page of products, optionally searched and filtered by a category and its subtree. */
+  /** Learns once whether pg_trgm is installed, before the first search needs to know. */
+  onApplicationBootstrap(): void {
+    void this.searchFeatures();
+  }
+
+  /**
+   * One page of products, optionally searched (ranked: exact article number, prefix, full
+   * text, similar words), in a category subtree and filtered by attributes.
+   */
   async listProducts(ctx: TenantContext, args: ProductQueryArgs): Promise<ProductPage> {
     const first = this.checkFirst(args.first);
     const search = normalizeSearch(args.search);
     const after = args.after ? decodeCursor(args.after) : null;
+    const attributes = args.attributes ?? [];
+    checkFilterShape(attributes);
+    const features = await this.searchFeatures();
     return this.db.run(ctx, async (em) => {
-      const categoryIds = args.categorySlug ? await this.subtreeIds(em, args.categorySlug) : null;
-      if (categoryIds && categoryIds.length === 0)
-        return { products: [], totalCount: 0, hasNextPage: false };
-
-      const rows = search
-        ? await this.searchPage(em, ctx, search, categoryIds, after, first)
-        : await this.browsePage(em, ctx, categoryIds, after, first);
-      // Without a search nothing needs the locales: count straight from the assortment.
-      const count = search
-        ? searchSql(ctx, search, categoryIds, 'count(*)::int AS count')
-        : categoryIds
-          ? {
-              sql: `SELECT count(*)::int AS count FROM tenant_product WHERE tenant_id = $1 AND category_id = ANY($2::int[])`,
-              params: [ctx.tenantId, categoryIds],
-            }
-          : {
-              sql: `SELECT count(*)::int AS count FROM tenant_product WHERE tenant_id = $1`,
-              params: [ctx.tenantId],
-            };
-      const [{ count: totalCount }] = (await em.query(count.sql, count.params)) as Array<{
-        count: number;
-      }>;
-      const shown = rows.slice(0, first);
+      const resolved = await this.resolveQuery(em, search, args.categorySlug ?? null, attributes);
+      if (resolved.categoryIds?.length === 0)
+        return { products: [], totalCount: 0, hasNextPage: false, resolved };
+      // A search cursor (rank > 0) lies past every browse row.
+      const rows =
+        !search && after && after.rank > 0
+          ? []
+          : await query<RankedProductRow>(em, pageStatement(ctx, resolved, features, after, first));
+      const [{ count: totalCount }] = await query<{ count: number }>(
+        em,
+        countStatement(ctx, resolved, features),
+      );
       return {
-        products: shown.map((row) => ({
+        products: rows.slice(0, first).map((row) => ({
           ...toProduct(row),
-          cursor: encodeCursor({ rank: row.rank, slug: row.slug }),
+          cursor: encodeCursor({ rank: row.rank, score: row.score, slug: row.slug }),
         })),
         totalCount,
         hasNextPage: rows.length > first,
+        resolved,
       };
     });
   }
 
-  /** A product by its slug or by the SKU of one of its variants; null outside the assortment. */
+  /**
+   * Facet counts for the result set of a page (`ProductPage.resolved`): per facet attribute,
+   * its most frequent values with the number of products of the result set having them.
+   */
+  async facets(ctx: TenantContext, resolved: ResolvedProductQuery): Promise<FacetRecord[]> {
+    if (resolved.categoryIds?.length === 0) return [];
+    const features = await this.searchFeatures();
+    return this.db.run(ctx, async (em) =>
+      toFacets(await query<FacetRow>(em, facetStatement(ctx, resolved, features))),
+    );
+  }
+
+  /**
+   * A product by its slug or by an article number of one of its variants — the seller's SKU,
+   * or else this tenant's customer article number; null outside the assortment.
+   */
   async findProduct(
     ctx: TenantContext,
     by: { slug?: string | null; sku?: string | null },
   ): Promise<ProductRecord | null> {
     if (!by.slug === !by.sku) throw VitrineError.badInput('Give exactly one of `slug` or `sku`.');
+    const params = [ctx.tenantId, ctx.locale, ctx.tenant.locales[0]];
     return this.db.run(ctx, async (em) => {
       const rows = (await (by.slug
         ? em.query(
             `SELECT ${PRODUCT_COLUMNS} FROM tenant_product tp JOIN product pr ON pr.id = tp.product_id
              WHERE tp.tenant_id = $1 AND tp.slug = $4`,
-            [ctx.tenantId, ctx.locale, ctx.tenant.locales[0], by.slug],
+            [...params, by.slug],
           )
         : em.query(
-            `SELECT ${PRODUCT_COLUMNS} FROM variant v
-             JOIN tenant_variant tv ON tv.tenant_id = $1 AND tv.variant_id = v.id
+            `SELECT ${PRODUCT_COLUMNS} FROM (
+               SELECT v.id AS variant_id, 0 AS preference FROM variant v WHERE v.sku = $4
+               UNION ALL
+               SELECT cs.variant_id, 1 FROM customer_sku cs WHERE cs.tenant_id = $1 AND cs.customer_sku = $4
+             ) m
+             JOIN tenant_variant tv ON tv.tenant_id = $1 AND tv.variant_id = m.variant_id
              JOIN tenant_product tp ON tp.tenant_id = $1 AND tp.product_id = tv.product_id
              JOIN product pr ON pr.id = tp.product_id
-             WHERE v.sku = $4`,
-            [ctx.tenantId, ctx.locale, ctx.tenant.locales[0], normalizeSku(by.sku ?? '')],
+             ORDER BY m.preference LIMIT 1`,
+            [...params, normalizeSku(by.sku ?? '')],
           ))) as ProductRow[];
       return rows.length ? toProduct(rows[0]) : null;
     });
@@ -103,8 +159,7 @@ export class CatalogQueryService {
       em.query(
         `SELECT ${VARIANT_COLUMNS} FROM tenant_variant tv
          JOIN variant v ON v.id = tv.variant_id
-         JOIN product pr ON pr.id = v.product_id
-         LEFT JOIN category c ON c.id = pr.category_id
+         ${VARIANT_JOINS}
          WHERE tv.tenant_id = $1 AND tv.product_id = ANY($4::int[])
          ORDER BY v.product_id, v.position, v.id`,
         [ctx.tenantId, ctx.locale, ctx.tenant.locales[0], productIds],
@@ -124,27 +179,58 @@ export class CatalogQueryService {
     ctx: TenantContext,
     skus: readonly string[],
   ): Promise<Array<VariantRecord | null>> {
-    if (skus.length > MAX_LOOKUP_SKUS) {
+    return (await this.lookupArticleNumbers(ctx, skus)).map((m) => m?.variant ?? null);
+  }
+
+  /**
+   * Quick order and CSV paste: each input resolved in one statement, in input order — as the
+   * seller's SKU first, else as this tenant's customer article number; null when neither names
+   * a variant of the assortment. Case and surrounding blanks do not matter.
+   */
+  async lookupArticleNumbers(
+    ctx: TenantContext,
+    codes: readonly string[],
+  ): Promise<Array<SkuLookupRecord | null>> {
+    if (codes.length > MAX_LOOKUP_SKUS) {
       throw VitrineError.badInput(
-        `lookupSkus takes at most ${MAX_LOOKUP_SKUS} article numbers per call; got ${skus.length}.`,
-        {
-          argument: 'skus',
-        },
+        `lookupSkus takes at most ${MAX_LOOKUP_SKUS} article numbers per call; got ${codes.length}. Split the list.`,
+        { argument: 'skus' },
       );
     }
-    const wanted = skus.map(normalizeSku);
-    const rows = await this.db.run(ctx, (em) =>
+    const tooLong = codes.findIndex((c) => c.length > MAX_SKU_LENGTH);
+    if (tooLong >= 0) {
+      throw VitrineError.badInput(
+        `Article number ${tooLong + 1} is longer than ${MAX_SKU_LENGTH} characters.`,
+        { argument: 'skus', index: tooLong },
+      );
+    }
+    const wanted = codes.map(normalizeSku);
+    const unique = [...new Set(wanted)].filter((c) => c.length > 0);
+    if (unique.length === 0) return wanted.map(() => null);
+    const rows = (await this.db.run(ctx, (em) =>
       em.query(
-        `SELECT ${VARIANT_COLUMNS} FROM variant v
-         JOIN tenant_variant tv ON tv.tenant_id = $1 AND tv.variant_id = v.id
-         JOIN product pr ON pr.id = v.product_id
-         LEFT JOIN category c ON c.id = pr.category_id
-         WHERE v.sku = ANY($4::text[])`,
-        [ctx.tenantId, ctx.locale, ctx.tenant.locales[0], [...new Set(wanted)]],
+        `SELECT m.input, m.matched_by, ${VARIANT_COLUMNS} FROM (
+           SELECT sv.sku AS input, 'SKU' AS matched_by, sv.id AS variant_id
+           FROM variant sv WHERE sv.sku = ANY($4::text[])
+           UNION ALL
+           SELECT cs.customer_sku, 'CUSTOMER_SKU', cs.variant_id
+           FROM customer_sku cs WHERE cs.tenant_id = $1 AND cs.customer_sku = ANY($4::text[])
+         ) m
+         JOIN tenant_variant tv ON tv.tenant_id = $1 AND tv.variant_id = m.variant_id
+         JOIN variant v ON v.id = m.variant_id
+         ${VARIANT_JOINS}`,
+        [ctx.tenantId, ctx.locale, ctx.tenant.locales[0], unique],
       ),
-    );
-    const bySku = new Map((rows as VariantRow[]).map((r) => [r.sku, toVariant(r)]));
-    return wanted.map((sku) => bySku.get(sku) ?? null);
+    )) as Array<VariantRow & { input: string; matched_by: SkuMatchKind }>;
+    const bySku = new Map<string, SkuLookupRecord>();
+    const byCustomerSku = new Map<string, SkuLookupRecord>();
+    for (const row of rows) {
+      (row.matched_by === 'SKU' ? bySku : byCustomerSku).set(row.input, {
+        variant: toVariant(row),
+        matchedBy: row.matched_by,
+      });
+    }
+    return wanted.map((code) => bySku.get(code) ?? byCustomerSku.get(code) ?? null);
   }
 
   /** Categories that contain something of the tenant's assortment, with their ancestors, tree order. */
@@ -175,49 +261,34 @@ export class CatalogQueryService {
     return new Map(rows.map((r) => [r.id, toCategory(r)]));
   }
 
-  /**
-   * Browsing without a search: straight down the (tenant_id, slug) index, so a page costs the
-   * same whether the assortment holds a hundred products or a hundred thousand.
-   */
-  private async browsePage(
-    em: EntityManager,
-    ctx: TenantContext,
-    categoryIds: number[] | null,
-    after: CursorKey | null,
-    first: number,
-  ): Promise<RankedProductRow[]> {
-    // Browse cursors carry rank 0; a cursor of a search page (rank > 0) lies past every browse row.
-    if (after && after.rank > 0) return [];
-    const params: unknown[] = [ctx.tenantId, ctx.locale, ctx.tenant.locales[0]];
-    const p = (v: unknown) => `$${params.push(v)}`;
-    const categoryFilter = categoryIds ? `AND tp.category_id = ANY(${p(categoryIds)}::int[])` : '';
-    const keyset = after ? `AND tp.slug > ${p(after.slug)}::text` : '';
-    return (await em.query(
-      `SELECT 0 AS rank, ${PRODUCT_COLUMNS} FROM tenant_product tp
-       JOIN product pr ON pr.id = tp.product_id
-       WHERE tp.tenant_id = $1 ${categoryFilter} ${keyset}
-       ORDER BY tp.slug LIMIT ${p(first + 1)}`,
-      params,
-    )) as RankedProductRow[];
+  /** Whether pg_trgm is installed, asked once per process (the answer changes only with a migration). */
+  private searchFeatures(): Promise<SearchFeatures> {
+    this.features ??= this.db
+      .query<{ available: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') AS available`,
+      )
+      .then(([row]) => ({ trigram: row?.available === true }))
+      .catch(() => {
+        this.features = null; // ask again next time
+        return { trigram: false };
+      });
+    return this.features;
   }
 
-  /** A search page: ranked matches (see `rankedSearch`), keyset on (rank, slug). */
-  private async searchPage(
+  /** Category subtree and attribute definitions: at most two small statements, only when asked for. */
+  private async resolveQuery(
     em: EntityManager,
-    ctx: TenantContext,
-    search: string,
-    categoryIds: number[] | null,
-    after: CursorKey | null,
-    first: number,
-  ): Promise<RankedProductRow[]> {
-    const page = searchSql(ctx, search, categoryIds, `r.rank, ${PRODUCT_COLUMNS}`);
-    const keyset = after
-      ? `AND (r.rank, tp.slug) > (${page.p(after.rank)}::int, ${page.p(after.slug)}::text)`
-      : '';
-    return (await em.query(
-      `${page.sql} ${keyset} ORDER BY r.rank, tp.slug LIMIT ${page.p(first + 1)}`,
-      page.params,
-    )) as RankedProductRow[];
+    search: string | null,
+    categorySlug: string | null,
+    attributes: readonly AttributeFilter[],
+  ): Promise<ResolvedProductQuery> {
+    const categoryIds = categorySlug ? await this.subtreeIds(em, categorySlug) : null;
+    if (attributes.length === 0) return { search, categoryIds, filters: [] };
+    const defs = (await em.query(`SELECT code, type FROM attribute WHERE code = ANY($1::text[])`, [
+      attributes.map((a) => a.code),
+    ])) as Array<{ code: string; type: AttributeKind }>;
+    const types = new Map(defs.map((d) => [d.code, d.type]));
+    return { search, categoryIds, filters: resolveFilters(attributes, types) };
   }
 
   private checkFirst(first: number): number {
@@ -240,6 +311,13 @@ export class CatalogQueryService {
   }
 }
 
+async function query<T>(
+  em: EntityManager,
+  statement: { sql: string; params: unknown[] },
+): Promise<T[]> {
+  return (await em.query(statement.sql, statement.params)) as T[];
+}
+
 /** Article numbers are stored upper-case; buyers type them any way. */
 export function normalizeSku(sku: string): string {
   return sku.trim().toUpperCase();
@@ -253,133 +331,11 @@ function normalizeSearch(search: string | null | undefined): string | null {
       { argument: 'search' },
     );
   }
-  const trimmed = search.trim().replace(/\s+/g, ' ');
+  // Control characters carry no meaning in a search and only confuse the parsers downstream.
+  const trimmed = search
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .trim()
+    .replace(/\s+/g, ' ');
   return trimmed.length ? trimmed : null;
-}
-
-/** Escapes LIKE metacharacters so user input matches literally. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/**
- * The ranked search as a statement selecting `columns`, with its own numbered parameters
- * (PostgreSQL wants exactly the parameters a statement references). $1 is the tenant, $2/$3 the
- * locales; `p` appends more.
- */
-function searchSql(
-  ctx: TenantContext,
-  search: string,
-  categoryIds: number[] | null,
-  columns: string,
-): { sql: string; params: unknown[]; p: (v: unknown) => string } {
-  const params: unknown[] = [ctx.tenantId, ctx.locale, ctx.tenant.locales[0]];
-  const p = (v: unknown) => `$${params.push(v)}`;
-  const ranked = rankedSearch(search, p);
-  const categoryFilter = categoryIds ? `AND tp.category_id = ANY(${p(categoryIds)}::int[])` : '';
-  const sql = `
-    WITH ranked AS (${ranked})
-    SELECT ${columns} FROM ranked r
-    JOIN tenant_product tp ON tp.tenant_id = $1 AND tp.product_id = r.product_id
-    JOIN product pr ON pr.id = tp.product_id
-    WHERE true ${categoryFilter}`;
-  return { sql, params, p };
-}
-
-/**
- * Products matching a search, each with its best rank: 0 an exact article number (SKU, GTIN,
- * manufacturer part number), 1 a prefix of one, 2 a name or description containing the text.
- * Full-text ranking replaces rank 2 in the catalog issue; the order of the tiers stays.
- */
-function rankedSearch(search: string, p: (v: unknown) => string): string {
-  const upper = search.toUpperCase();
-  const exact = p(upper);
-  const prefix = p(`${escapeLike(upper)}%`);
-  const contains = p(`%${escapeLike(search)}%`);
-  return `
-    SELECT product_id, min(rank) AS rank FROM (
-      SELECT tv.product_id,
-             CASE WHEN v.sku = ${exact} OR v.gtin = ${exact} OR upper(v.mpn) = ${exact} THEN 0
-                  WHEN v.sku LIKE ${prefix} OR v.gtin LIKE ${prefix} OR upper(v.mpn) LIKE ${prefix} THEN 1
-                  ELSE 2 END AS rank
-      FROM tenant_variant tv JOIN variant v ON v.id = tv.variant_id
-      WHERE tv.tenant_id = $1
-        AND (v.sku LIKE ${prefix} OR v.gtin LIKE ${prefix} OR upper(v.mpn) LIKE ${prefix}
-             OR coalesce(v.names->>$2, v.names->>$3) ILIKE ${contains})
-      UNION ALL
-      SELECT tp.product_id, 2 FROM tenant_product tp JOIN product p ON p.id = tp.product_id
-      WHERE tp.tenant_id = $1
-        AND (coalesce(p.names->>$2, p.names->>$3) ILIKE ${contains}
-             OR coalesce(p.descriptions->>$2, p.descriptions->>$3) ILIKE ${contains})
-    ) m GROUP BY product_id`;
-}
-
-// $2 is the request locale, $3 the tenant's default locale (fallback for missing texts).
-const PRODUCT_COLUMNS = `pr.id, tp.slug, pr.category_id, pr.manufacturer,
-  coalesce(pr.names->>$2, pr.names->>$3) AS name, coalesce(pr.descriptions->>$2, pr.descriptions->>$3) AS description`;
-const VARIANT_COLUMNS = `v.id, v.product_id, v.sku, v.gtin, v.mpn, coalesce(v.names->>$2, v.names->>$3) AS name,
-  v.weight_grams, v.stock_on_hand, c.path AS category_path`;
-/** Category columns with the locale and fallback locale in the given placeholders. */
-const categoryColumns = (locale: string, fallback: string) =>
-  `c.id, c.slug, c.parent_id, c.path, coalesce(c.names->>${locale}, c.names->>${fallback}) AS name`;
-
-type RankedProductRow = ProductRow & { rank: number };
-interface ProductRow {
-  id: number;
-  slug: string;
-  category_id: number | null;
-  manufacturer: string | null;
-  name: string | null;
-  description: string | null;
-}
-interface VariantRow {
-  id: number;
-  product_id: number;
-  sku: string;
-  gtin: string | null;
-  mpn: string | null;
-  name: string | null;
-  weight_grams: number | null;
-  stock_on_hand: number;
-  category_path: string | null;
-}
-interface CategoryRow {
-  id: number;
-  slug: string;
-  parent_id: number | null;
-  path: string;
-  name: string | null;
-}
-
-function toProduct(r: ProductRow): ProductRecord {
-  return {
-    id: r.id,
-    slug: r.slug,
-    name: r.name ?? r.slug,
-    description: r.description,
-    categoryId: r.category_id,
-    manufacturer: r.manufacturer,
-  };
-}
-function toVariant(r: VariantRow): VariantRecord {
-  return {
-    id: r.id,
-    productId: r.product_id,
-    sku: r.sku,
-    gtin: r.gtin,
-    mpn: r.mpn,
-    name: r.name ?? r.sku,
-    weightGrams: r.weight_grams,
-    stockOnHand: r.stock_on_hand,
-    categoryPath: r.category_path ? r.category_path.split('/') : [],
-  };
-}
-function toCategory(r: CategoryRow): CategoryRecord {
-  return {
-    id: r.id,
-    slug: r.slug,
-    name: r.name ?? r.slug,
-    parentId: r.parent_id,
-    path: r.path.split('/'),
-  };
 }

@@ -7,6 +7,7 @@ import {
   type GraphQLRequestContext,
   type TenantContext,
 } from '@vitrine/tenancy';
+import { AttributeFilterInput, type FacetType } from './attribute.type';
 import type { CategoryRecord } from './catalog.model';
 import { CatalogQueryService } from './catalog-query.service';
 import { CategoryType } from './category.type';
@@ -15,7 +16,9 @@ import {
   ProductType,
   SkuLookupType,
   VariantType,
+  toFacetType,
   toProductType,
+  toSkuMatch,
   toVariantType,
 } from './product.type';
 
@@ -52,7 +55,7 @@ export class CatalogResolver {
 
   @Query(() => ProductConnectionType, {
     description:
-      "Only variants in this tenant's assortment ever appear. `search` matches SKU, GTIN, manufacturer part number (exact and prefix) and localized names/descriptions.",
+      "Only variants in this tenant's assortment ever appear. `search` matches, best first: an exact SKU, GTIN, manufacturer part number or your own article number; a prefix of one; localized names, manufacturer and descriptions (full text, in the site's language); similar words (typos). `attributes` keeps products with a variant passing every filter.",
   })
   async products(
     @Ctx() ctx: TenantContext,
@@ -60,14 +63,18 @@ export class CatalogResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('search', { type: () => String, nullable: true }) search: string | null,
     @Args('categorySlug', { type: () => String, nullable: true }) categorySlug: string | null,
+    @Args('attributes', { type: () => [AttributeFilterInput], nullable: true })
+    attributes: AttributeFilterInput[] | null,
   ): Promise<ProductConnectionType> {
     const page = await this.catalog.listProducts(ctx, {
       first: first ?? 20,
       after,
       search,
       categorySlug,
+      attributes,
     });
     const edges = page.products.map((p) => ({ cursor: p.cursor, node: toProductType(p) }));
+    let facets: Promise<FacetType[]> | null = null;
     return {
       edges,
       totalCount: page.totalCount,
@@ -75,6 +82,9 @@ export class CatalogResolver {
         hasNextPage: page.hasNextPage,
         endCursor: edges.length ? edges[edges.length - 1].cursor : null,
       },
+      // Run by GraphQL's default resolver only when `facets` is selected.
+      facets: () =>
+        (facets ??= this.catalog.facets(ctx, page.resolved).then((list) => list.map(toFacetType))),
     };
   }
 
@@ -93,14 +103,22 @@ export class CatalogResolver {
   }
 
   @Query(() => [SkuLookupType], {
-    description: 'Quick order: resolve many article numbers at once (at most 500), in input order.',
+    description:
+      "Quick order: resolve many article numbers at once (at most 500), in input order. Each is matched as the seller's SKU first, else as your own article number.",
   })
   async lookupSkus(
     @Ctx() ctx: TenantContext,
     @Args('skus', { type: () => [String] }) skus: string[],
   ): Promise<SkuLookupType[]> {
-    const found = await this.catalog.lookupSkus(ctx, skus);
-    return skus.map((sku, i) => ({ sku, variant: found[i] ? toVariantType(found[i]) : null }));
+    const found = await this.catalog.lookupArticleNumbers(ctx, skus);
+    return skus.map((sku, i) => {
+      const match = found[i];
+      return {
+        sku,
+        variant: match ? toVariantType(match.variant) : null,
+        matchedBy: match ? toSkuMatch(match.matchedBy) : null,
+      };
+    });
   }
 }
 
