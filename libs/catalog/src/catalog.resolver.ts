@@ -82,7 +82,7 @@ export class CatalogResolver {
         hasNextPage: page.hasNextPage,
         endCursor: edges.length ? edges[edges.length - 1].cursor : null,
       },
-      // Run by GraphQL's default resolver only when `facets` is selected.
+      // Called only when `facets` is selected (see ProductConnectionType).
       facets: () =>
         (facets ??= this.catalog.facets(ctx, page.resolved).then((list) => list.map(toFacetType))),
     };

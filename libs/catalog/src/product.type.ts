@@ -1,4 +1,11 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import {
+  Field,
+  ID,
+  Int,
+  ObjectType,
+  registerEnumType,
+  type FieldMiddleware,
+} from '@nestjs/graphql';
 import { PageInfoType } from '@vitrine/graphql';
 import type {
   FacetRecord,
@@ -94,16 +101,23 @@ export class ProductEdgeType {
   @Field(() => ProductType) node: ProductType;
 }
 
+/**
+ * Field middleware for values computed on demand: the parent holds a function, called only when
+ * a client selects the field (Nest's own field resolver would hand out the function itself).
+ */
+const lazyValue: FieldMiddleware = async (_ctx, next) => {
+  const value: unknown = await next();
+  return typeof value === 'function' ? (value as () => unknown)() : value;
+};
+
 @ObjectType('ProductConnection')
 export class ProductConnectionType {
   @Field(() => [ProductEdgeType]) edges: ProductEdgeType[];
   @Field(() => PageInfoType) pageInfo: PageInfoType;
   @Field(() => Int) totalCount: number;
-  /**
-   * A function, so GraphQL's default resolver runs it only when a client selects `facets`:
-   * a catalog page that does not ask pays nothing for them.
-   */
+  /** A function (see `lazyValue`): a catalog page that does not ask for facets pays nothing for them. */
   @Field(() => [FacetType], {
+    middleware: [lazyValue],
     description:
       'Filterable attributes of the whole result set (search, category and the other attribute filters) with counts of products. Computed only when selected.',
   })

@@ -57,7 +57,7 @@ export function resolveFilters(
   return filters.map((f) => {
     const type = types.get(f.code);
     const bad = (message: string) =>
-      VitrineError.badInput(message, { argument: 'attributes', code: f.code });
+      VitrineError.badInput(message, { argument: 'attributes', attribute: f.code });
     if (!type) throw bad(`Unknown attribute \`${f.code}\`.`);
     const values = f.values ?? null;
     if (type !== 'NUMBER' && (f.min != null || f.max != null))
