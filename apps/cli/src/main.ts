@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { TenantFileError } from '@vitrine/admin';
+import { ImportError } from '@vitrine/catalog';
 import { ConfigError, loadConfig } from '@vitrine/config';
 import { DatabaseInUseError, SchemaBehindError } from '@vitrine/database';
 import { buildProgram, EXIT } from './program';
@@ -12,6 +13,10 @@ main().catch((err: unknown) => {
   if (err instanceof TenantFileError) {
     console.error(err.message);
     process.exit(EXIT.invalidInput);
+  }
+  if (err instanceof ImportError) {
+    console.error(err.message);
+    process.exit(err.kind === 'usage' ? EXIT.usage : EXIT.invalidInput);
   }
   if (
     err instanceof ConfigError ||

@@ -3,12 +3,19 @@ import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { DemoSeedService, loadTenantDir, TenantSyncService, type TenantPlan } from '@vitrine/admin';
+import {
+  CatalogImporter,
+  CustomerSkuImporter,
+  type ImportOptions,
+  type ImportResult,
+} from '@vitrine/catalog';
 import type { AppConfig } from '@vitrine/config';
 import { createDataSource, ensureSchema } from '@vitrine/database';
 import { CliModule } from './cli.module';
+import { importSummary, ImportProgressReporter } from './import-progress';
 
 /** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, invalidInput: 3 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, invalidInput: 3, rowsRejected: 4 } as const;
 
 function count(value: string): number {
   const n = Number(value);
@@ -111,7 +118,86 @@ export function buildProgram(config: () => AppConfig): Command {
       });
     });
 
+  const imports = program
+    .command('import')
+    .description('Import master data from ERP/PIM files (CSV or NDJSON); see docs/import.md');
+  const importOptions = (cmd: Command) =>
+    cmd
+      .option('--format <format>', 'csv or ndjson (default: from the file extension)')
+      .option('--rejects <path>', 'reject file (default: <file>.rejects.csv)')
+      .option('--batch-size <n>', 'rows per transaction (default 2000)', positive)
+      .option('--delimiter <char>', 'CSV field delimiter (default ",")');
+  importOptions(
+    imports
+      .command('catalog')
+      .argument('<file>', 'catalog file (.csv, .ndjson)')
+      .description('Upsert products and variants by SKU; rejected rows go to the reject file'),
+  ).action(async (file: string, opts: CliImportOptions) => {
+    await runImportCommand(
+      config(),
+      (app, options) => app.get(CatalogImporter).import(resolve(file), options),
+      opts,
+    );
+  });
+  importOptions(
+    imports
+      .command('customer-skus')
+      .argument('<tenant>', 'tenant slug')
+      .argument('<file>', 'customer_sku,sku file (.csv, .ndjson)')
+      .description("Map a tenant's own article numbers to the seller's SKUs"),
+  ).action(async (tenant: string, file: string, opts: CliImportOptions) => {
+    await runImportCommand(
+      config(),
+      (app, options) => app.get(CustomerSkuImporter).import(tenant, resolve(file), options),
+      opts,
+    );
+  });
+
   return program;
+}
+
+interface CliImportOptions {
+  format?: 'csv' | 'ndjson';
+  rejects?: string;
+  batchSize?: number;
+  delimiter?: string;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+}
+
+/**
+ * Runs one import with progress on stderr and the summary on stdout. Exit code 4
+ * (EXIT.rowsRejected) when some rows were rejected: the others are committed.
+ */
+async function runImportCommand(
+  c: AppConfig,
+  run: (
+    app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>,
+    options: ImportOptions,
+  ) => Promise<ImportResult>,
+  opts: CliImportOptions,
+): Promise<void> {
+  await migrateEmbedded(c);
+  const progress = new ImportProgressReporter();
+  const result = await withServices(c, async (app) => {
+    try {
+      return await run(app, {
+        format: opts.format,
+        rejectsPath: opts.rejects ? resolve(opts.rejects) : undefined,
+        batchSize: opts.batchSize,
+        delimiter: opts.delimiter,
+        onProgress: progress.update,
+      });
+    } finally {
+      progress.stop();
+    }
+  });
+  process.stdout.write(importSummary(result));
+  if (result.rejected > 0) process.exitCode = EXIT.rowsRejected;
 }
 
 /** The embedded database belongs to this checkout: bring it up to date like the API does. */
