@@ -89,10 +89,9 @@ export class CatalogQueryService implements OnApplicationBootstrap {
         !search && after && after.rank > 0
           ? []
           : await query<RankedProductRow>(em, pageStatement(ctx, resolved, features, after, first));
-      const [{ count: totalCount }] = await query<{ count: number }>(
-        em,
-        countStatement(ctx, resolved, features),
-      );
+      const totalCount =
+        rows[0]?.total_count ??
+        (await query<{ count: number }>(em, countStatement(ctx, resolved, features)))[0].count;
       return {
         products: rows.slice(0, first).map((row) => ({
           ...toProduct(row),

@@ -52,6 +52,10 @@ function productSet(
  * latter straight down the (tenant_id, slug) index, so a page costs the same whether the
  * assortment holds a hundred products or a hundred thousand. Fetches `first + 1` rows to know
  * whether there is a next page.
+ *
+ * A searched page also carries `total_count` (the whole result set, before the cursor): the
+ * ranking is computed once for both, and product rows are joined for the page only. When the
+ * page comes back empty, ask `countStatement`.
  */
 export function pageStatement(
   ctx: TenantContext,
@@ -61,16 +65,24 @@ export function pageStatement(
   first: number,
 ): Statement {
   const p = new SqlParams(baseParams(ctx));
-  const set = productSet(query, features, p, { withFilters: true, withProduct: true });
-  const sort = set.ranked ? ['r.tier', 'r.score', 'tp.slug'] : ['tp.slug'];
-  const keyset = !after
-    ? ''
-    : set.ranked
-      ? `AND (r.tier, r.score, tp.slug) > (${p.add(after.rank)}::int, ${p.add(after.score ?? 0)}::int, ${p.add(after.slug)}::text)`
-      : `AND tp.slug > ${p.add(after.slug)}::text`;
-  const rank = set.ranked ? 'r.tier AS rank, r.score' : '0 AS rank, 0 AS score';
-  return p.statement(`SELECT ${rank}, ${PRODUCT_COLUMNS} ${set.from} ${set.where} ${keyset}
-      ORDER BY ${sort.join(', ')} LIMIT ${p.add(first + 1)}`);
+  if (!query.search) {
+    const set = productSet(query, features, p, { withFilters: true, withProduct: true });
+    const keyset = after ? `AND tp.slug > ${p.add(after.slug)}::text` : '';
+    return p.statement(`SELECT 0 AS rank, 0 AS score, NULL::int AS total_count, ${PRODUCT_COLUMNS}
+      ${set.from} ${set.where} ${keyset}
+      ORDER BY tp.slug LIMIT ${p.add(first + 1)}`);
+  }
+  const set = productSet(query, features, p, { withFilters: true, withProduct: false });
+  const keyset = after
+    ? `AND (s.rank, s.score, s.slug) > (${p.add(after.rank)}::int, ${p.add(after.score ?? 0)}::int, ${p.add(after.slug)}::text)`
+    : '';
+  return p.statement(`SELECT s.rank, s.score, s.total_count, ${PRODUCT_COLUMNS} FROM (
+      SELECT r.product_id, r.tier AS rank, r.score, tp.slug, (count(*) OVER ())::int AS total_count
+      ${set.from} ${set.where}) s
+    JOIN tenant_product tp ON tp.tenant_id = $1 AND tp.product_id = s.product_id
+    JOIN product pr ON pr.id = s.product_id
+    WHERE true ${keyset}
+    ORDER BY s.rank, s.score, s.slug LIMIT ${p.add(first + 1)}`);
 }
 
 export function countStatement(

@@ -23,6 +23,15 @@ export interface SearchFeatures {
 }
 
 /**
+ * One token with a digit in it ("SKU-0012", "4711-A", an EAN): a buyer typing an article
+ * number. Tiers 0/1 find those; word similarity over names would only add noise, and it is
+ * the most expensive tier, so it is left out for the most frequent B2B search.
+ */
+export function looksLikeArticleNumber(search: string): boolean {
+  return /\d/.test(search) && !/\s/.test(search);
+}
+
+/**
  * `SELECT product_id, tier, score` of every product of the tenant's assortment matching
  * `search`, one row per product with its best (tier, score). $1 is the tenant, $2 the request
  * locale and $3 the tenant's default locale; the text enters only as parameters, and full text
@@ -43,7 +52,7 @@ export function rankedSearchSql(search: string, p: SqlParams, features: SearchFe
     JOIN tenant_product tp ON tp.tenant_id = $1 AND tp.product_id = ps.product_id
     WHERE ps.locale = ${locale}::text AND ps.document @@ ${query(locale)} ${extra}`;
   const similar =
-    search.length < MIN_SIMILAR_LENGTH
+    search.length < MIN_SIMILAR_LENGTH || looksLikeArticleNumber(search)
       ? ''
       : features.trigram
         ? `UNION ALL

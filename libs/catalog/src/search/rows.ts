@@ -50,7 +50,12 @@ export interface ProductRow {
   name: string | null;
   description: string | null;
 }
-export type RankedProductRow = ProductRow & { rank: number; score: number };
+export type RankedProductRow = ProductRow & {
+  rank: number;
+  score: number;
+  /** Searched pages: the size of the whole result set. */
+  total_count: number | null;
+};
 
 export interface VariantRow {
   id: number;
