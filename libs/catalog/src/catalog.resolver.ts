@@ -96,7 +96,12 @@ export class CatalogResolver {
   async product(
     @Ctx() ctx: TenantContext,
     @Args('slug', { type: () => String, nullable: true }) slug: string | null,
-    @Args('sku', { type: () => String, nullable: true }) sku: string | null,
+    @Args('sku', {
+      type: () => String,
+      nullable: true,
+      description: "The seller's SKU of one of its variants, or your own article number for it.",
+    })
+    sku: string | null,
   ): Promise<ProductType | null> {
     const found = await this.catalog.findProduct(ctx, { slug, sku });
     return found ? toProductType(found) : null;
