@@ -285,6 +285,26 @@ describe('storefront API (end to end)', () => {
     expect(found.data!.products.edges[0].node.variants.map((v) => v.sku)).toContain(sku);
   });
 
+  it('searches names in full text and says how each quick-order number matched', async () => {
+    const byName = await gql<ProductsData>(api.port, JANSEN, PRODUCTS, {
+      first: 5,
+      search: 'handschoenen',
+    });
+    expect(byName.errors).toBeUndefined();
+    expect(byName.data!.products.totalCount).toBeGreaterThan(0);
+    const sku = byName.data!.products.edges[0].node.variants[0].sku;
+    const lookup = await gql<{ lookupSkus: Array<{ sku: string; matchedBy: string | null }> }>(
+      api.port,
+      JANSEN,
+      'query($s: [String!]!) { lookupSkus(skus: $s) { sku matchedBy } }',
+      { s: [sku.toLowerCase(), 'NO-SUCH-SKU'] },
+    );
+    expect(lookup.data?.lookupSkus).toEqual([
+      { sku: sku.toLowerCase(), matchedBy: 'SKU' },
+      { sku: 'NO-SUCH-SKU', matchedBy: null },
+    ]);
+  });
+
   describe('bad input gets a 4xx with a clear code, never a 500 or a stack trace', () => {
     const cases: Array<[string, () => Promise<{ status: number; body: string }>, number, string]> =
       [
