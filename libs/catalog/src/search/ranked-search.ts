@@ -6,10 +6,15 @@ export const SearchTier = {
   Exact: 0,
   /** A prefix of one of those. */
   Prefix: 1,
-  /** Full text over names, manufacturer, variant names and description, in the locale's language. */
+  /** Full text over names, manufacturer, variant names and description, in the locale's language: every word. */
   FullText: 2,
+  /**
+   * Full text matching some of several words ("verzinkte schroeven" finds galvanized bolts when
+   * no article has both words), ranked by how much matches. Empty for one-word searches.
+   */
+  FullTextAny: 3,
   /** Similar words (pg_trgm word similarity), or a plain substring without pg_trgm. */
-  Similar: 3,
+  Similar: 4,
 } as const;
 
 /** Trigram similarity needs a few characters to mean anything. */
@@ -45,12 +50,22 @@ export function rankedSearchSql(search: string, p: SqlParams, features: SearchFe
   const text = p.add(search);
   const query = (locale: string) =>
     `websearch_to_tsquery(vitrine_ts_config(${locale}::text), ${text}::text)`;
-  const fullText = (locale: string, extra: string) => `
-    SELECT ps.product_id, ${SearchTier.FullText} AS tier,
-           -round(least(ts_rank_cd(ps.document, ${query(locale)}), 1000) * ${SCALE})::int AS score
+  // Any word: the AND query's operators turned into OR. tsquery's text form quotes every
+  // lexeme, so rewriting ' & ' between them cannot change what a lexeme is.
+  const anyQuery = (locale: string) => `replace(${query(locale)}::text, ' & ', ' | ')::tsquery`;
+  const fullTextIn = (locale: string, extra: string, tier: number, q: string) => `
+    SELECT ps.product_id, ${tier} AS tier,
+           -round(least(ts_rank_cd(ps.document, ${q}), 1000) * ${SCALE})::int AS score
     FROM product_search ps
     JOIN tenant_product tp ON tp.tenant_id = $1 AND tp.product_id = ps.product_id
-    WHERE ps.locale = ${locale}::text AND ps.document @@ ${query(locale)} ${extra}`;
+    WHERE ps.locale = ${locale}::text AND ps.document @@ ${q} ${extra}`;
+  const multiWord = /\S\s+\S/.test(search);
+  const fullText = (locale: string, extra: string) =>
+    fullTextIn(locale, extra, SearchTier.FullText, query(locale)) +
+    (multiWord
+      ? `
+    UNION ALL ${fullTextIn(locale, extra, SearchTier.FullTextAny, anyQuery(locale))}`
+      : '');
   const similar =
     search.length < MIN_SIMILAR_LENGTH || looksLikeArticleNumber(search)
       ? ''

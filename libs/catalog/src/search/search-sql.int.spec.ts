@@ -80,6 +80,18 @@ describe('search SQL', () => {
       expect(await slugs(query('spaanplaat'), features)).toEqual(['spaanplaatschroef']);
     });
 
+    it('ranks articles with every word first, then those with some of them', async () => {
+      // "verzinkte handschoen": no article has both words; each half finds its own.
+      expect((await slugs(query('verzinkte handschoen'), features)).sort()).toEqual([
+        'handschoen',
+        'spaanplaatschroef',
+      ]);
+      // Both words in one article rank above one word in another.
+      const both = await slugs(query('verzinkt schroef handschoen'), features);
+      expect(both[0]).toBe('spaanplaatschroef');
+      expect(both).toContain('handschoen');
+    });
+
     it('finds typos only with pg_trgm', async () => {
       expect(await slugs(query('spaanplaatschoref'), features)).toEqual(
         features.trigram ? ['spaanplaatschroef'] : [],
