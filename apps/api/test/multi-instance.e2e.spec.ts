@@ -95,3 +95,49 @@ describe('two API instances', () => {
     expect(direct.status).toBe(404);
   });
 });
+
+/**
+ * Two installations (two databases) sharing one Redis with the same CACHE_PREFIX — a classic
+ * misconfiguration. The same domain belongs to a different tenant in each; neither may ever
+ * serve the other's cached tenant. Needs a real Redis: REDIS_URL (always set in CI).
+ */
+describe('two installations on one Redis', () => {
+  const redis = process.env.REDIS_URL;
+  if (!redis && process.env.CI) throw new Error('REDIS_URL must be set in CI');
+  const maybe = redis ? it : it.skip;
+  let dbs: TestDatabase[] = [];
+  let apps: RunningApp[] = [];
+
+  afterAll(async () => {
+    for (const app of apps) await app.app.close();
+    for (const db of dbs) await db.close();
+  });
+
+  maybe('keeps each installation to its own tenants', async () => {
+    dbs = [await seededDatabase(100), await seededDatabase(100)];
+    const prefix = `vitrine-shared-${process.pid}-${Date.now()}:`;
+    apps = [
+      await startApp(dbs[0], testConfig({ CACHE_PREFIX: prefix })),
+      await startApp(dbs[1], testConfig({ CACHE_PREFIX: prefix })),
+    ];
+    const jansen = loadTenantDir(apps[0].config.tenantsDir).find(
+      (t) => t.spec.slug === 'jansen-bouw',
+    )!;
+    await apps[1].app
+      .get(TenantSyncService)
+      .sync([{ ...jansen, spec: { ...jansen.spec, name: 'Jansen in installation two' } }]);
+    const name = async (app: RunningApp) =>
+      (
+        await gql<{ tenant: { name: string } }>(
+          app.port,
+          'jansen-bouw.localhost',
+          '{ tenant { name } }',
+        )
+      ).data?.tenant.name;
+    // Warm both, in both orders, then ask again: each answers from its own database.
+    for (let i = 0; i < 3; i++) {
+      expect(await name(apps[0])).toBe(jansen.spec.name);
+      expect(await name(apps[1])).toBe('Jansen in installation two');
+    }
+  });
+});

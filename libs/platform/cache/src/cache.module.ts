@@ -1,11 +1,15 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { CACHE_STORE, CacheStore } from './cache-store';
+import { TenantDb } from '@vitrine/database';
+import { CACHE_STORE, CacheStore, DEFAULT_CACHE_PREFIX } from './cache-store';
 import { MemoryBus, MemoryCacheStore } from './memory-cache-store';
 import { RedisCacheStore } from './redis-cache-store';
 
 export interface CacheModuleOptions {
   redisUrl: string | null;
-  /** Namespace of every key and channel in Redis. */
+  /**
+   * Namespace of every key and channel in Redis. The installation's id is appended, so two
+   * databases sharing one Redis (and prefix) by mistake still never share cached data.
+   */
   prefix?: string;
   /** Tests: share one in-process bus between app instances that stand in for processes. */
   memoryBus?: MemoryBus;
@@ -35,7 +39,17 @@ export class CacheModule {
     return {
       module: CacheModule,
       providers: [
-        { provide: CACHE_STORE, useFactory: () => createCacheStore(options) },
+        {
+          provide: CACHE_STORE,
+          inject: [TenantDb],
+          useFactory: async (db: TenantDb) =>
+            createCacheStore({
+              ...options,
+              prefix: options.redisUrl
+                ? `${options.prefix ?? DEFAULT_CACHE_PREFIX}${await db.installationId()}:`
+                : options.prefix,
+            }),
+        },
         CacheLifecycle,
       ],
       exports: [CACHE_STORE],

@@ -62,4 +62,11 @@ export class TenantDb {
       await this.ds.query(`ANALYZE ${table}`);
     }
   }
+
+  /** The identity of this installation (see the installation migration). */
+  async installationId(): Promise<string> {
+    const [row] = await this.query<{ id: string }>(`SELECT id FROM installation`);
+    if (!row) throw new Error('The installation row is missing; run the migrations.');
+    return row.id;
+  }
 }
