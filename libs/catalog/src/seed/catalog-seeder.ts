@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '@vitrine/database';
+import { CatalogWriter, type CatalogWriteRow } from '../catalog-writer';
 import {
   demoAttributes,
   demoCategories,
@@ -25,11 +26,6 @@ export interface CatalogSeedOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/**
- * Writes the deterministic demo catalog: categories, products and variants, upserted by slug
- * and SKU so a re-run changes nothing and a larger run only adds. Batched with unnest() so that
- * 100,000 variants take seconds, not minutes.
- */
 /** Tables a catalog seed fills (its `onBatch` hook typically writes list prices and entries). */
 const SEEDED_TABLES = [
   'attribute',
@@ -41,15 +37,23 @@ const SEEDED_TABLES = [
   'price_list_entry',
 ];
 
+/**
+ * Writes the deterministic demo catalog: categories, products and variants, written through the
+ * one write path of master data (`CatalogWriter`: upserts by slug and SKU, content hashes, search
+ * documents, assortments), so a re-run changes nothing and a larger run only adds.
+ */
 @Injectable()
 export class CatalogSeeder {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly writer: CatalogWriter,
+  ) {}
 
   async seed(
     options: CatalogSeedOptions,
   ): Promise<{ categories: number; products: number; variants: number }> {
     const batchSize = options.batchSize ?? 2000;
-    const result = await this.db.global(async (em) => {
+    const result = await this.db.maintenance(async (em) => {
       const categoryIds = await this.upsertCategories(em);
       await this.upsertAttributes(em);
       let products = 0;
@@ -126,65 +130,52 @@ export class CatalogSeeder {
     products: DemoProduct[],
     categoryIds: Map<string, number>,
   ): Promise<SeededVariant[]> {
-    const rows = (await em.query(
-      `INSERT INTO product (slug, category_id, manufacturer, names, descriptions, media)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[], $6::jsonb[])
-       ON CONFLICT (slug) DO UPDATE SET category_id = EXCLUDED.category_id, manufacturer = EXCLUDED.manufacturer,
-         names = EXCLUDED.names, descriptions = EXCLUDED.descriptions, media = EXCLUDED.media, updated_at = now()
-       RETURNING id, slug`,
-      [
-        products.map((p) => p.slug),
-        products.map((p) => categoryIds.get(p.categorySlug) ?? null),
-        products.map((p) => p.manufacturer),
-        products.map((p) => JSON.stringify(p.names)),
-        products.map((p) => JSON.stringify(p.descriptions)),
-        products.map((p) => JSON.stringify(p.media)),
-      ],
-    )) as Array<{ id: number; slug: string }>;
-    const productIds = new Map(rows.map((r) => [r.slug, r.id]));
-    const flat = products.flatMap((product) =>
-      product.variants.map((variant, position) => ({ product, variant, position })),
+    const rows: CatalogWriteRow[] = products.flatMap((product) =>
+      product.variants.map((variant, position) => ({
+        line: 0,
+        sku: variant.sku,
+        productSlug: product.slug,
+        grouped: true,
+        firstOfProduct: position === 0,
+        position,
+        categoryId: categoryIds.get(product.categorySlug) as number,
+        manufacturer: product.manufacturer,
+        productNames: { ...product.names },
+        descriptions: { ...product.descriptions },
+        media: product.media,
+        gtin: variant.gtin,
+        mpn: variant.mpn,
+        names: { ...variant.names },
+        weightGrams: variant.weightGrams,
+        lengthMm: variant.lengthMm,
+        widthMm: variant.widthMm,
+        heightMm: variant.heightMm,
+        volumeMl: variant.volumeMl,
+        stockOnHand: variant.stockOnHand,
+        status: variant.status,
+        successorSku: variant.successorSku,
+        unit: variant.unit,
+        orderMultiple: variant.orderMultiple,
+        minOrderQuantity: variant.minOrderQuantity,
+        attributes: variant.attributes,
+        // List prices and price-list entries are the pricing seeder's (onBatch).
+        listPrice: null,
+      })),
     );
-    const vrows = (await em.query(
-      `INSERT INTO variant (product_id, sku, gtin, mpn, names, weight_grams, length_mm, width_mm, height_mm, stock_on_hand,
-         position, unit, order_multiple, min_order_quantity, volume_ml, status, successor_sku, attributes)
-       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::int[], $8::int[],
-         $9::int[], $10::int[], $11::int[], $12::text[], $13::int[], $14::int[], $15::int[], $16::text[], $17::text[],
-         $18::jsonb[])
-       ON CONFLICT (sku) DO UPDATE SET product_id = EXCLUDED.product_id, gtin = EXCLUDED.gtin, mpn = EXCLUDED.mpn,
-         names = EXCLUDED.names, weight_grams = EXCLUDED.weight_grams, length_mm = EXCLUDED.length_mm,
-         width_mm = EXCLUDED.width_mm, height_mm = EXCLUDED.height_mm, stock_on_hand = EXCLUDED.stock_on_hand,
-         position = EXCLUDED.position, unit = EXCLUDED.unit, order_multiple = EXCLUDED.order_multiple,
-         min_order_quantity = EXCLUDED.min_order_quantity, volume_ml = EXCLUDED.volume_ml, status = EXCLUDED.status,
-         successor_sku = EXCLUDED.successor_sku, attributes = EXCLUDED.attributes, updated_at = now()
-       RETURNING id, sku`,
-      [
-        flat.map((f) => productIds.get(f.product.slug)),
-        flat.map((f) => f.variant.sku),
-        flat.map((f) => f.variant.gtin),
-        flat.map((f) => f.variant.mpn),
-        flat.map((f) => JSON.stringify(f.variant.names)),
-        flat.map((f) => f.variant.weightGrams),
-        flat.map((f) => f.variant.lengthMm),
-        flat.map((f) => f.variant.widthMm),
-        flat.map((f) => f.variant.heightMm),
-        flat.map((f) => f.variant.stockOnHand),
-        flat.map((f) => f.position),
-        flat.map((f) => f.variant.unit),
-        flat.map((f) => f.variant.orderMultiple),
-        flat.map((f) => f.variant.minOrderQuantity),
-        flat.map((f) => f.variant.volumeMl),
-        flat.map((f) => f.variant.status),
-        flat.map((f) => f.variant.successorSku),
-        flat.map((f) => JSON.stringify(f.variant.attributes)),
-      ],
-    )) as Array<{ id: number; sku: string }>;
-    const variantIds = new Map(vrows.map((r) => [r.sku, r.id]));
-    await em.query(`SELECT vitrine_refresh_product_search($1::int[])`, [rows.map((r) => r.id)]);
-    return flat.map((f) => ({
-      variantId: variantIds.get(f.variant.sku) as number,
-      variant: f.variant,
-      product: f.product,
-    }));
+    await this.writer.upsertBatch(em, rows);
+    const ids = new Map(
+      (
+        (await em.query(`SELECT id, sku FROM variant WHERE sku = ANY($1::text[])`, [
+          rows.map((r) => r.sku),
+        ])) as Array<{ id: number; sku: string }>
+      ).map((v) => [v.sku, v.id]),
+    );
+    return products.flatMap((product) =>
+      product.variants.map((variant) => ({
+        variantId: ids.get(variant.sku) as number,
+        variant,
+        product,
+      })),
+    );
   }
 }
