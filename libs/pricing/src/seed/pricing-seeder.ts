@@ -74,7 +74,8 @@ export class PricingSeeder {
     if (rows.list.length) {
       await em.query(
         `INSERT INTO price_list_entry (price_list_id, variant_id, min_quantity, amount_minor, valid_from)
-         SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::bigint[], $5::timestamptz[])`,
+         SELECT l, v, q, a, coalesce(f, '-infinity')
+         FROM unnest($1::int[], $2::int[], $3::int[], $4::bigint[], $5::timestamptz[]) AS x(l, v, q, a, f)`,
         [rows.list, rows.variant, rows.qty, rows.amount, rows.from],
       );
     }
