@@ -60,6 +60,8 @@ export class CatalogWriter {
         sortKeys(row.attributes),
         row.listPrice,
         row.position,
+        // Only when not the default: hashes stored before tax categories stay valid.
+        ...(row.taxCategory === 'standard' ? [] : [row.taxCategory]),
       ]),
     );
   }
@@ -148,10 +150,10 @@ export class CatalogWriter {
       const written = (await em.query(
         `INSERT INTO variant (product_id, sku, gtin, mpn, names, weight_grams, length_mm, width_mm,
            height_mm, volume_ml, stock_on_hand, status, successor_sku, unit, order_multiple,
-           min_order_quantity, attributes, position, content_hash)
+           min_order_quantity, attributes, position, content_hash, tax_category)
          SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
            $7::int[], $8::int[], $9::int[], $10::int[], $11::int[], $12::text[], $13::text[],
-           $14::text[], $15::int[], $16::int[], $17::jsonb[], $18::int[], $19::text[])
+           $14::text[], $15::int[], $16::int[], $17::jsonb[], $18::int[], $19::text[], $20::text[])
          ON CONFLICT (sku) DO UPDATE SET product_id = EXCLUDED.product_id, gtin = EXCLUDED.gtin,
            mpn = EXCLUDED.mpn, names = EXCLUDED.names, weight_grams = EXCLUDED.weight_grams,
            length_mm = EXCLUDED.length_mm, width_mm = EXCLUDED.width_mm,
@@ -160,7 +162,8 @@ export class CatalogWriter {
            successor_sku = EXCLUDED.successor_sku, unit = EXCLUDED.unit,
            order_multiple = EXCLUDED.order_multiple, min_order_quantity = EXCLUDED.min_order_quantity,
            attributes = EXCLUDED.attributes, position = EXCLUDED.position,
-           content_hash = EXCLUDED.content_hash, updated_at = now()
+           content_hash = EXCLUDED.content_hash, tax_category = EXCLUDED.tax_category,
+           updated_at = now()
          WHERE variant.content_hash IS DISTINCT FROM EXCLUDED.content_hash
          RETURNING id, sku, (xmax = 0) AS inserted`,
         [
@@ -183,6 +186,7 @@ export class CatalogWriter {
           changed.map((c) => JSON.stringify(c.row.attributes)),
           changed.map((c) => c.row.position),
           changed.map((c) => c.hash),
+          changed.map((c) => c.row.taxCategory),
         ],
       )) as Array<{ id: number; sku: string; inserted: boolean }>;
       const ids = new Map<string, number>();

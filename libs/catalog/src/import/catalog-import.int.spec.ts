@@ -221,6 +221,7 @@ describe('catalog and customer-SKU imports', () => {
           media: [{ kind: 'safety_sheet', url: 'https://docs.example/sds.pdf', title: 'SDS' }],
           stock: 7,
           unit: 'PR',
+          tax_category: 'reduced',
         }),
         '',
         '{"sku": "IMP-202", "category": "handschoenen", "names": {"nl": "x"}, "gtin": "123"}',
@@ -234,6 +235,14 @@ describe('catalog and customer-SKU imports', () => {
       ['3', 'gtin'],
       ['4', '-'],
     ]);
+    const glove = await one<{ tax_category: string }>(
+      `SELECT tax_category FROM variant WHERE sku = 'IMP-201'`,
+    );
+    expect(glove.tax_category).toBe('reduced');
+    const plug = await one<{ tax_category: string }>(
+      `SELECT tax_category FROM variant WHERE sku = 'IMP-006'`,
+    );
+    expect(plug.tax_category).toBe('standard');
   });
 
   it('refuses a file with unknown columns as a whole and an unknown format', async () => {

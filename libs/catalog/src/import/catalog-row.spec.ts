@@ -129,6 +129,18 @@ describe('validateCatalogRow (CSV)', () => {
     ]);
   });
 
+  it('reads the tax category (default standard)', () => {
+    expect(csv(good)).toMatchObject({ ok: true, row: { taxCategory: 'standard' } });
+    const reduced = csv({ ...good, tax_category: ' Reduced ' });
+    expect(reduced.ok && reduced.row.taxCategory).toBe('reduced');
+    expect(
+      json({ sku: 'X1', category: 'schroeven', names: { nl: 'x' }, tax_category: 'zero' }),
+    ).toMatchObject({ ok: true, row: { taxCategory: 'zero' } });
+    expect(reasons(csv({ ...good, tax_category: 'luxury' }))).toEqual([
+      'tax_category: "luxury" is not a tax category (standard, reduced, zero)',
+    ]);
+  });
+
   it('rejects an article that is its own successor', () => {
     expect(reasons(csv({ ...good, status: 'discontinued', successor_sku: 'abc-123' }))).toEqual([
       'successor_sku: an article cannot be its own successor',

@@ -10,6 +10,9 @@ import type { RowReject } from './import.types';
 export type MediaKind = 'image' | 'datasheet' | 'safety_sheet' | 'manual';
 export const MEDIA_KINDS: readonly MediaKind[] = ['image', 'datasheet', 'safety_sheet', 'manual'];
 
+/** Which VAT rate applies to a variant (the rate itself depends on the ship-to country). */
+export const TAX_CATEGORIES = ['standard', 'reduced', 'zero'] as const;
+
 export interface MediaLink {
   kind: MediaKind;
   url: string;
@@ -55,6 +58,8 @@ export interface CatalogRow {
   stockOnHand: number;
   status: 'ACTIVE' | 'DISCONTINUED';
   successorSku: string | null;
+  /** Default `standard`. */
+  taxCategory: (typeof TAX_CATEGORIES)[number];
   unit: string;
   orderMultiple: number;
   minOrderQuantity: number;
@@ -88,6 +93,7 @@ export interface CatalogRowInput {
   stock?: Cell;
   status?: Cell;
   successorSku?: Cell;
+  taxCategory?: Cell;
   unit?: Cell;
   orderMultiple?: Cell;
   minOrderQuantity?: Cell;
@@ -121,6 +127,7 @@ const CSV_COLUMNS: Record<string, keyof CatalogRowInput> = {
   stock: 'stock',
   status: 'status',
   successor_sku: 'successorSku',
+  tax_category: 'taxCategory',
   unit: 'unit',
   order_multiple: 'orderMultiple',
   min_order_quantity: 'minOrderQuantity',
@@ -449,6 +456,18 @@ export function validateCatalogRow(
     else if (successorSku === skuText)
       reject(input.successorSku.field, 'an article cannot be its own successor');
   }
+  let taxCategory: CatalogRow['taxCategory'] = 'standard';
+  const taxText = text(input.taxCategory, 20);
+  if (taxText !== null) {
+    const t = taxText.toLowerCase();
+    const known = TAX_CATEGORIES.find((c) => c === t);
+    if (known) taxCategory = known;
+    else
+      reject(
+        input.taxCategory!.field,
+        `"${taxText}" is not a tax category (${TAX_CATEGORIES.join(', ')})`,
+      );
+  }
   let unit = 'PCE';
   const unitText = text(input.unit, 10);
   if (unitText !== null) {
@@ -512,6 +531,7 @@ export function validateCatalogRow(
       stockOnHand: stock ?? 0,
       status,
       successorSku,
+      taxCategory,
       unit,
       orderMultiple: orderMultiple ?? 1,
       minOrderQuantity: minOrderQuantity ?? 1,

@@ -154,6 +154,7 @@ export class CatalogSeeder {
         stockOnHand: variant.stockOnHand,
         status: variant.status,
         successorSku: variant.successorSku,
+        taxCategory: 'standard',
         unit: variant.unit,
         orderMultiple: variant.orderMultiple,
         minOrderQuantity: variant.minOrderQuantity,
