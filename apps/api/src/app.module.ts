@@ -3,6 +3,7 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
 import type { DataSource } from 'typeorm';
+import { AccountsModule } from '@vitrine/accounts';
 import { AdminModule } from '@vitrine/admin';
 import { CacheModule, type MemoryBus } from '@vitrine/cache';
 import { CATALOG_ENTITIES, CatalogModule } from '@vitrine/catalog';
@@ -55,6 +56,7 @@ export class AppModule {
         TenancyModule,
         CatalogModule,
         PricingModule,
+        AccountsModule,
         AdminModule,
         StorefrontModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({

@@ -7,6 +7,7 @@ import { join, normalize } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '@vitrine/config';
 import { errorBody, VitrineError } from '@vitrine/errors';
+import { Authenticator } from '@vitrine/accounts';
 import { registerTenancyHook, TenantDirectory } from '@vitrine/tenancy';
 import { AppModule, type AppOverrides } from './app.module';
 import { HttpErrorFilter } from './http-error.filter';
@@ -67,9 +68,11 @@ export async function createApp(
   // Errors of body parsing and plain routes go through Nest's handler to HttpErrorFilter.
   app.useGlobalFilters(new HttpErrorFilter(config.bodyLimitBytes));
 
+  const authenticator = app.get(Authenticator);
   registerTenancyHook(fastify, app.get(TenantDirectory), {
     hostlessPaths: HEALTH_PATHS,
     adminHost: config.adminHost,
+    authenticate: (authorization, tenant) => authenticator.authenticate(authorization, tenant),
   });
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));

@@ -1,23 +1,27 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { gql, httpRequest, type TestDatabase } from '@vitrine/testing';
-import { seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
+import { buyerHeaders, seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
 
 const JANSEN = 'jansen-bouw.localhost';
 const ZORG = 'zorggroep-noord.localhost';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Prices of a variant through the GraphQL API, for comparison with the page. */
-async function apiPrice(port: number, host: string, sku: string): Promise<string | null> {
+async function apiPrice(
+  port: number,
+  host: string,
+  sku: string,
+  headers: Record<string, string>,
+): Promise<string | null> {
   const res = await gql<{
     lookupSkus: Array<{ variant: { price: { unit: { amount: string } } | null } | null }>;
   }>(
     port,
     host,
     `query($s: [String!]!) { lookupSkus(skus: $s) { variant { price { unit { amount } } } } }`,
-    {
-      s: [sku],
-    },
+    { s: [sku] },
+    headers,
   );
   return res.data?.lookupSkus[0].variant?.price?.unit.amount ?? null;
 }
@@ -71,10 +75,14 @@ describe('microsite home page (end to end)', () => {
     const shared = jansen.filter((s) => zorg.has(s));
     expect(shared.length).toBeGreaterThan(0);
 
+    const asJansen = await buyerHeaders(api, 'jansen-bouw');
+    const asZorg = await buyerHeaders(api, 'zorggroep-noord');
     let differing = 0;
     for (const sku of shared.slice(0, 10)) {
-      const [pj, pz] = [await apiPrice(api.port, JANSEN, sku), await apiPrice(api.port, ZORG, sku)];
-      const [hj, hz] = [await page(JANSEN, `/?q=${sku}`), await page(ZORG, `/?q=${sku}`)];
+      const pj = await apiPrice(api.port, JANSEN, sku, asJansen);
+      const pz = await apiPrice(api.port, ZORG, sku, asZorg);
+      const hj = await page(JANSEN, `/?q=${sku}`, asJansen);
+      const hz = await page(ZORG, `/?q=${sku}`, asZorg);
       expect(hj.body).toContain(sku);
       expect(hz.body).toContain(sku);
       expect(hj.body).toMatch(shown(pj!));
@@ -99,9 +107,17 @@ describe('microsite home page (end to end)', () => {
     expect(zorgPage.body).toContain('Geen artikelen gevonden.');
   });
 
+  it('shows anonymous visitors of a login-only site no prices, and asks them to sign in', async () => {
+    const anonymous = await page(JANSEN, '/');
+    expect(anonymous.body).toContain('Log in voor uw prijzen');
+    expect(anonymous.body).not.toMatch(/class="amount"/);
+    expect(anonymous.body).not.toContain('Prijzen excl. btw');
+  });
+
   it('speaks the negotiated locale', async () => {
-    const nl = await page(JANSEN, '/', { 'accept-language': 'nl-NL,nl;q=0.9' });
-    const en = await page(JANSEN, '/', { 'accept-language': 'en-GB,en;q=0.9' });
+    const asJansen = await buyerHeaders(api, 'jansen-bouw');
+    const nl = await page(JANSEN, '/', { ...asJansen, 'accept-language': 'nl-NL,nl;q=0.9' });
+    const en = await page(JANSEN, '/', { ...asJansen, 'accept-language': 'en-GB,en;q=0.9' });
     expect(nl.body).toContain('<html lang="nl">');
     expect(nl.body).toContain('Prijzen excl. btw');
     expect(en.body).toContain('<html lang="en">');

@@ -1,8 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { resolve } from 'node:path';
+import { AccessTokenService } from '@vitrine/accounts';
 import { DemoSeedService } from '@vitrine/admin';
 import type { MemoryBus } from '@vitrine/cache';
 import { loadConfig, type AppConfig } from '@vitrine/config';
+import { TenantDb } from '@vitrine/database';
 import { createTestDatabase, type TestDatabase } from '@vitrine/testing';
 import { ENTITIES } from '../src/app.module';
 import { createApp } from '../src/bootstrap';
@@ -57,4 +59,34 @@ export async function startApp(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = Number(new URL(await app.getUrl()).port);
   return { app, port, config };
+}
+
+/**
+ * Headers of a signed-in buyer of a tenant's company (by company code; default the tenant's
+ * key-account company, whose code is the slug). Until login exists (accounts issue) tests mint
+ * the access token with the app's own signing key, exactly as login will.
+ */
+export async function buyerHeaders(
+  running: RunningApp,
+  tenantSlug: string,
+  options: { companyCode?: string; canSeePrices?: boolean; userId?: string } = {},
+): Promise<Record<string, string>> {
+  const db = running.app.get(TenantDb);
+  const [row] = await db.maintenance(
+    (em) =>
+      em.query(
+        `SELECT t.id AS tenant_id, c.id AS company_id FROM tenant t
+         LEFT JOIN company c ON c.tenant_id = t.id AND c.code = $2
+         WHERE t.slug = $1`,
+        [tenantSlug, options.companyCode ?? tenantSlug],
+      ) as Promise<Array<{ tenant_id: string; company_id: string | null }>>,
+  );
+  if (!row) throw new Error(`No tenant ${tenantSlug}`);
+  const token = await running.app.get(AccessTokenService).sign({
+    sub: options.userId ?? `test-user-${tenantSlug}`,
+    tenant: row.tenant_id,
+    company: row.company_id,
+    prices: options.canSeePrices ?? true,
+  });
+  return { authorization: `Bearer ${token}` };
 }

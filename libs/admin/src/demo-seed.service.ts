@@ -92,6 +92,14 @@ export class DemoSeedService {
     ];
     const plans = await this.tenants.sync(loaded, { rematerialize: true });
     progress(`tenants: ${plans.length} synced`);
+    const contracts = await this.pricing.seedContracts(
+      (
+        await this.db.query<{ id: string }>(`SELECT id FROM tenant WHERE slug = ANY($1::text[])`, [
+          loaded.map((t) => t.spec.slug),
+        ])
+      ).map((t) => t.id),
+    );
+    progress(`contract prices: ${contracts}`);
     return { variants, plans };
   }
 }

@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { AssortmentService } from '@vitrine/catalog';
 import { TenantDb } from '@vitrine/database';
+import { SELLER_COUNTRY } from '@vitrine/pricing';
 import {
   TenantDirectory,
   type TenantSettings,
@@ -73,6 +74,11 @@ export class TenantSyncService {
             `price list "${code}" is in ${list.currency}, the tenant sells in ${spec.currency}`,
           );
       });
+      if (spec.timeZone && !isTimeZone(spec.timeZone))
+        problem(
+          'timeZone',
+          `unknown time zone "${spec.timeZone}" (an IANA name such as Europe/Amsterdam)`,
+        );
       const check = await this.assortment.check(spec.assortment);
       for (const e of check.errors) problem(`assortment.${e.path}`, e.message);
       const owners = await this.db.query<{ domain: string; slug: string }>(
@@ -175,10 +181,10 @@ export class TenantSyncService {
     };
     const status = spec.status.toUpperCase() as TenantStatus;
     const [row] = (await em.query(
-      `INSERT INTO tenant (slug, name, status, locales, currency, public_browsing, show_list_prices, theme, settings)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO tenant (slug, name, status, locales, currency, public_browsing, show_list_prices, theme, settings, time_zone)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, locales = EXCLUDED.locales,
-         currency = EXCLUDED.currency, public_browsing = EXCLUDED.public_browsing, show_list_prices = EXCLUDED.show_list_prices,
+         currency = EXCLUDED.currency, time_zone = EXCLUDED.time_zone, public_browsing = EXCLUDED.public_browsing, show_list_prices = EXCLUDED.show_list_prices,
          theme = EXCLUDED.theme, settings = EXCLUDED.settings, version = tenant.version + 1, updated_at = now()
        RETURNING id`,
       [
@@ -191,6 +197,7 @@ export class TenantSyncService {
         spec.showListPrices,
         JSON.stringify(theme),
         JSON.stringify(settings),
+        spec.timeZone ?? DEFAULT_TIME_ZONE,
       ],
     )) as Array<{ id: string }>;
     const id = row.id;
@@ -210,10 +217,31 @@ export class TenantSyncService {
         [id, priceListIds],
       );
     }
+    if (spec.company) await this.writeCompany(em, id, spec);
     this.log.log(
       `${before ? 'Updated' : 'Created'} tenant ${spec.slug} (${spec.domains.join(', ')})`,
     );
     return id;
+  }
+
+  /**
+   * The tenant's key-account company (tenant.yaml `company`), keyed by its code: created or
+   * updated, never deleted (contract prices and, later, orders hang on it).
+   */
+  private async writeCompany(em: EntityManager, tenantId: string, spec: LoadedTenant['spec']) {
+    const company = spec.company as NonNullable<LoadedTenant['spec']['company']>;
+    await em.query(
+      `INSERT INTO company (tenant_id, code, name, vat_id, country) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (tenant_id, code) DO UPDATE SET name = EXCLUDED.name, vat_id = EXCLUDED.vat_id,
+         country = EXCLUDED.country, updated_at = now()`,
+      [
+        tenantId,
+        company.code ?? spec.slug,
+        company.name,
+        company.vatId ?? null,
+        company.country ?? countryOfVatId(company.vatId) ?? SELLER_COUNTRY,
+      ],
+    );
   }
 
   private async existing(slugs: string[]): Promise<Map<string, ExistingTenant>> {
@@ -230,6 +258,24 @@ export class TenantSyncService {
     );
     return new Map(rows.map((r) => [r.code, { id: r.id, currency: r.currency.trim() }]));
   }
+}
+
+const DEFAULT_TIME_ZONE = 'Europe/Amsterdam';
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** NL123456789B01 → NL; Greek VAT ids start with EL but the country is GR. */
+function countryOfVatId(vatId: string | undefined): string | null {
+  if (!vatId) return null;
+  const prefix = vatId.slice(0, 2);
+  return prefix === 'EL' ? 'GR' : prefix;
 }
 
 function digest(value: unknown): string {

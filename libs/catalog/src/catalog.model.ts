@@ -65,7 +65,11 @@ export interface VariantRecord {
   customerSku: string | null;
   /** Category slugs from the root to the product's category (discount rules match on these). */
   categoryPath: string[];
+  /** Which VAT rate applies (the rate itself depends on the ship-to country). */
+  taxCategory: TaxCategory;
 }
+
+export type TaxCategory = 'standard' | 'reduced' | 'zero';
 
 /** How an article number given to `lookupSkus` matched. */
 export type SkuMatchKind = 'SKU' | 'CUSTOMER_SKU';

@@ -7,6 +7,9 @@ export * from './price-list.entity';
 export * from './seed/demo-price-lists';
 export * from './seed/pricing-seeder';
 export * from './pricing.module';
+export { PriceImporter, PRICE_BATCH_SIZE, type PriceImportOptions } from './import/price-importer';
+export { INSTALLATION_TIME_ZONE } from './import/validity';
 
 import { ListPriceEntity, PriceListEntity, PriceListEntryEntity } from './price-list.entity';
 export const PRICING_ENTITIES = [PriceListEntity, ListPriceEntity, PriceListEntryEntity];
+export * from './price-change.service';

@@ -1,10 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { CACHE_STORE, tenantKey, type CacheStore } from '@vitrine/cache';
 import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
+import type { TaxCategory } from '@vitrine/catalog';
 import type { TenantContext } from '@vitrine/tenancy';
+import { SELLER_COUNTRY, vatRate } from './tax';
 import {
+  EMPTY_PRICING,
   resolvePrice,
   tierPrices,
+  type ListPriceEntry,
+  type PriceEntry,
   type PricingData,
   type PriceRules,
   type ResolvedPrice,
@@ -12,51 +19,70 @@ import {
 } from './price-resolution';
 
 export const MAX_QUANTITY = 1_000_000;
+/** Entries are unreachable after a version bump anyway; the TTL only bounds memory. */
+const SHARED_TTL_S = 3600;
+/** In-process safety net should an invalidation message ever be missed (as for tenants). */
+const LOCAL_TTL_MS = 60_000;
 
 /**
- * Prices for the storefront and, later, carts and orders: one engine, so a buyer never sees one
- * price on the product page and another in the cart. Data for many variants is loaded in one
- * statement (DataLoader batches); resolution itself is the pure `resolvePrice`.
+ * Prices for the storefront, carts and orders: one engine, so a buyer never sees one price on
+ * the product page and another in the cart.
+ *
+ * Effective pricing data per (price context, variant) — list price, the context's price-list
+ * tiers, the company's contract tiers, all with their validity — is cached in process memory
+ * and in the shared cache under `PriceContext.key`, which holds the tenant's version: every
+ * price change bumps it (PriceChangeService), so the next request everywhere reads fresh data
+ * and stale entries are never looked at again. Resolution (quantity, date) runs per request
+ * on the cached data, so a validity period that begins at midnight needs no invalidation.
+ * A warm catalog page therefore costs no SQL statement for its prices; a cold one costs one.
  */
 @Injectable()
 export class PriceService {
-  constructor(private readonly db: TenantDb) {}
+  private readonly local = new LRUCache<string, PricingData>({ max: 50_000, ttl: LOCAL_TTL_MS });
 
-  /** List price and price-list entries of the request's price context, for many variants at once. */
+  constructor(
+    private readonly db: TenantDb,
+    @Inject(CACHE_STORE) private readonly cache: CacheStore,
+  ) {}
+
+  /** Pricing data of many variants in the request's price context: memory, shared cache, one statement. */
   async pricingData(
     ctx: TenantContext,
     variantIds: readonly number[],
   ): Promise<Map<number, PricingData>> {
-    const rows = await this.db.query<{
-      variant_id: number;
-      list_minor: string | null;
-      entries: RawEntry[];
-    }>(
-      // Correlated subqueries: a few index probes per variant, whatever the size of the tables.
-      `SELECT v.id AS variant_id,
-              (SELECT lp.amount_minor FROM list_price lp WHERE lp.variant_id = v.id AND lp.currency = $2) AS list_minor,
-              (SELECT coalesce(json_agg(json_build_object('l', e.price_list_id, 'q', e.min_quantity,
-                        'a', e.amount_minor::text, 'f', e.valid_from, 'u', e.valid_until)), '[]')
-                 FROM price_list_entry e
-                WHERE e.variant_id = v.id AND e.price_list_id = ANY($3::int[])) AS entries
-       FROM unnest($1::int[]) AS v(id)`,
-      [variantIds, ctx.priceContext.currency, ctx.priceContext.priceListIds],
-    );
-    return new Map(
-      rows.map((r) => [
-        r.variant_id,
-        {
-          listPriceMinor: r.list_minor == null ? null : toMinor(r.list_minor),
-          entries: r.entries.map((e) => ({
-            priceListId: e.l,
-            minQuantity: e.q,
-            amountMinor: toMinor(e.a),
-            validFrom: e.f ? new Date(e.f) : null,
-            validUntil: e.u ? new Date(e.u) : null,
-          })),
-        },
-      ]),
-    );
+    const pc = ctx.priceContext;
+    const keyOf = (id: number) => tenantKey(ctx.tenantId, 'px', pc.key, pc.currency, id);
+    const found = new Map<number, PricingData>();
+    let missing: number[] = [];
+    for (const id of new Set(variantIds)) {
+      const hit = this.local.get(keyOf(id));
+      if (hit) found.set(id, hit);
+      else missing.push(id);
+    }
+    if (missing.length && this.cache.kind !== 'memory') {
+      const shared = await this.cache.getMany(missing.map(keyOf));
+      const still: number[] = [];
+      missing.forEach((id, i) => {
+        const raw = shared[i];
+        if (raw === null) return still.push(id);
+        const data = JSON.parse(raw) as PricingData;
+        this.local.set(keyOf(id), data);
+        found.set(id, data);
+      });
+      missing = still;
+    }
+    if (missing.length) {
+      const loaded = await this.load(ctx, missing);
+      const writes: Array<[string, string]> = [];
+      for (const id of missing) {
+        const data = loaded.get(id) ?? EMPTY_PRICING;
+        this.local.set(keyOf(id), data);
+        found.set(id, data);
+        if (this.cache.kind !== 'memory') writes.push([keyOf(id), JSON.stringify(data)]);
+      }
+      await this.cache.setMany(writes, SHARED_TTL_S);
+    }
+    return found;
   }
 
   rules(ctx: TenantContext): PriceRules {
@@ -74,25 +100,99 @@ export class PriceService {
     return resolvePrice(data, this.rules(ctx), quantity, categoryPath, at);
   }
 
-  tiers(ctx: TenantContext, data: PricingData, at = new Date()): Tier[] {
-    return tierPrices(data, this.rules(ctx), at);
+  tiers(
+    ctx: TenantContext,
+    data: PricingData,
+    categoryPath: readonly string[],
+    at = new Date(),
+  ): Tier[] {
+    return tierPrices(data, this.rules(ctx), categoryPath, at);
   }
 
   /**
-   * Whether this viewer may see prices. Everyone may until accounts exist; then anonymous
-   * visitors of login-only sites and users without the price permission get null prices.
+   * The VAT rate shown beside a price (prices are excluding VAT): the ship-to country is the
+   * company's, the seller's for anonymous visitors.
    */
-  canSeePrices(_ctx: TenantContext): boolean {
-    return true;
+  taxRate(ctx: TenantContext, category: TaxCategory): string {
+    const country = ctx.user?.company?.country ?? SELLER_COUNTRY;
+    return category === 'zero' ? '0.00' : vatRate(country, category);
   }
+
+  /**
+   * Whether this viewer may see prices: signed-in users unless their company admin hid prices
+   * from them; anonymous visitors only on a public (prospect) site. Orders price correctly
+   * either way — this only decides what is shown.
+   */
+  canSeePrices(ctx: TenantContext): boolean {
+    return ctx.user ? ctx.user.canSeePrices : ctx.tenant.publicBrowsing;
+  }
+
+  /**
+   * One statement for any number of variants; correlated subqueries make it a few index probes
+   * per variant whatever the size of the price tables (a company with 50,000 contract prices
+   * costs the same as one with none). Contract prices are tenant-owned: read in the tenant's
+   * unit of work, so row-level security applies as well as the explicit filter.
+   */
+  private async load(ctx: TenantContext, variantIds: number[]): Promise<Map<number, PricingData>> {
+    const pc = ctx.priceContext;
+    const sql = `SELECT v.id AS variant_id,
+        (SELECT lp.amount_minor::text FROM list_price lp WHERE lp.variant_id = v.id AND lp.currency = $2) AS list_minor,
+        (SELECT coalesce(json_agg(json_build_object('l', e.price_list_id, 'q', e.min_quantity, 'a', e.amount_minor::text,
+                  'f', ${epochMs('greatest(e.valid_from, pl.valid_from)')}, 'u', ${epochMs('least(e.valid_until, pl.valid_until)')})), '[]')
+           FROM price_list_entry e JOIN price_list pl ON pl.id = e.price_list_id
+          WHERE e.variant_id = v.id AND e.price_list_id = ANY($3::int[]) AND pl.currency = $2) AS entries,
+        ${
+          pc.companyId
+            ? `(SELECT coalesce(json_agg(json_build_object('q', c.min_quantity, 'a', c.amount_minor::text,
+                  'f', ${epochMs('c.valid_from')}, 'u', ${epochMs('c.valid_until')})), '[]')
+                 FROM contract_price c
+                WHERE c.tenant_id = $4 AND c.company_id = $5 AND c.variant_id = v.id AND c.currency = $2)`
+            : `'[]'::json`
+        } AS contract
+      FROM unnest($1::int[]) AS v(id)`;
+    const params: unknown[] = [variantIds, pc.currency, pc.priceListIds];
+    let rows: RawRow[];
+    if (pc.companyId) {
+      params.push(ctx.tenantId, pc.companyId);
+      rows = (await this.db.run(ctx, (em) => em.query(sql, params))) as RawRow[];
+    } else {
+      rows = await this.db.query<RawRow>(sql, params);
+    }
+    return new Map(
+      rows.map((r) => [
+        r.variant_id,
+        {
+          listPriceMinor: r.list_minor == null ? null : toMinor(r.list_minor),
+          contract: r.contract.map(toEntry),
+          entries: r.entries.map((e): ListPriceEntry => ({ priceListId: e.l, ...toEntry(e) })),
+        },
+      ]),
+    );
+  }
+}
+
+/** A timestamptz as epoch milliseconds in JSON, null for ±infinity (an open end). */
+function epochMs(column: string): string {
+  return `CASE WHEN isfinite(${column}) THEN (extract(epoch FROM ${column}) * 1000)::bigint END`;
 }
 
 interface RawEntry {
   l: number;
   q: number;
   a: string;
-  f: string | null;
-  u: string | null;
+  f: number | null;
+  u: number | null;
+}
+
+interface RawRow {
+  variant_id: number;
+  list_minor: string | null;
+  entries: RawEntry[];
+  contract: RawEntry[];
+}
+
+function toEntry(e: RawEntry): PriceEntry {
+  return { minQuantity: e.q, amountMinor: toMinor(e.a), validFrom: e.f, validUntil: e.u };
 }
 
 function toMinor(value: string): number {

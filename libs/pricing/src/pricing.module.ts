@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { PriceImporter } from './import/price-importer';
+import { PriceChangeService } from './price-change.service';
 import { PriceService } from './price.service';
 import { PricingSeeder } from './seed/pricing-seeder';
 import { VariantPriceResolver } from './variant-price.resolver';
 
 @Module({
-  providers: [PriceService, PricingSeeder, VariantPriceResolver],
-  exports: [PriceService, PricingSeeder],
+  providers: [PriceService, PriceChangeService, PricingSeeder, VariantPriceResolver, PriceImporter],
+  exports: [PriceService, PriceChangeService, PricingSeeder, PriceImporter],
 })
 export class PricingModule {}

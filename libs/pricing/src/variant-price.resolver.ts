@@ -10,9 +10,8 @@ import {
 } from '@vitrine/tenancy';
 import { formatDecimal } from './money';
 import { PriceService } from './price.service';
-import type { PricingData } from './price-resolution';
+import { EMPTY_PRICING, type PricingData } from './price-resolution';
 import { MoneyType, PriceSourceEnum, PriceType, TierPriceType } from './price.type';
-import { SELLER_COUNTRY, vatRate } from './tax';
 
 /** Adds the price fields to the catalog's Variant type; one batched query per request. */
 @Resolver(() => VariantType)
@@ -36,7 +35,7 @@ export class VariantPriceResolver {
     return {
       unit: money(resolved.amountMinor, ctx.currency),
       source: resolved.source as PriceSourceEnum,
-      taxRate: vatRate(SELLER_COUNTRY),
+      taxRate: this.prices.taxRate(ctx, variant.record.taxCategory),
       minQuantity: resolved.minQuantity,
     };
   }
@@ -50,7 +49,7 @@ export class VariantPriceResolver {
     if (!this.prices.canSeePrices(ctx)) return [];
     const data = await this.data(gql, ctx, variant);
     return this.prices
-      .tiers(ctx, data)
+      .tiers(ctx, data, variant.record.categoryPath)
       .map((t) => ({ minQuantity: t.minQuantity, unit: money(t.amountMinor, ctx.currency) }));
   }
 
@@ -79,7 +78,7 @@ export class VariantPriceResolver {
       () =>
         new DataLoader<number, PricingData>(async (ids) => {
           const found = await this.prices.pricingData(ctx, ids);
-          return ids.map((id) => found.get(id) ?? { listPriceMinor: null, entries: [] });
+          return ids.map((id) => found.get(id) ?? EMPTY_PRICING);
         }),
     );
     return loader.load(variant.record.id);

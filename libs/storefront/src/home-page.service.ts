@@ -27,6 +27,7 @@ const LABELS = {
     sku: 'Art.nr.',
     listPrice: 'Adviesprijs',
     noPrice: 'Prijs op aanvraag',
+    signInForPrices: 'Log in voor uw prijzen',
   },
   en: {
     search: 'Search by article number, EAN or name',
@@ -42,6 +43,7 @@ const LABELS = {
     sku: 'SKU',
     listPrice: 'List price',
     noPrice: 'Price on request',
+    signInForPrices: 'Sign in to see your prices',
   },
 } as const;
 

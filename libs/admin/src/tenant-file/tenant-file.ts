@@ -24,6 +24,8 @@ export interface TenantFile {
   domains: string[];
   locales: string[];
   currency: string;
+  /** IANA zone; default Europe/Amsterdam. */
+  timeZone?: string;
   publicBrowsing: boolean;
   showListPrices: boolean;
   /** As written: a folder relative to the tenant.yaml (checked to stay inside its folder). */
@@ -38,7 +40,13 @@ export interface TenantFile {
     minOrderValue?: string;
     price: string;
   }>;
-  company?: { name: string; vatId?: string; users: TenantFileUser[] };
+  company?: {
+    name: string;
+    code?: string;
+    country?: string;
+    vatId?: string;
+    users: TenantFileUser[];
+  };
   features: Record<string, boolean>;
 }
 

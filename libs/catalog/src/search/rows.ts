@@ -4,6 +4,7 @@ import type {
   CategoryRecord,
   MediaRecord,
   ProductRecord,
+  TaxCategory,
   VariantRecord,
 } from '../catalog.model';
 
@@ -25,7 +26,7 @@ const ATTRIBUTE_VALUES = `CASE WHEN v.attributes = '{}'::jsonb THEN '[]'::jsonb 
 export const VARIANT_COLUMNS = `v.id, v.product_id, v.sku, v.gtin, v.mpn,
   coalesce(v.names->>$2, v.names->>$3) AS name, v.weight_grams, v.length_mm, v.width_mm,
   v.height_mm, v.volume_ml, v.stock_on_hand, v.unit, v.order_multiple, v.min_order_quantity,
-  v.status, v.successor_sku, c.path AS category_path, vcs.customer_sku,
+  v.status, v.successor_sku, v.tax_category, c.path AS category_path, vcs.customer_sku,
   ${ATTRIBUTE_VALUES} AS attributes`;
 
 /**
@@ -76,6 +77,7 @@ export interface VariantRow {
   status: 'ACTIVE' | 'DISCONTINUED';
   successor_sku: string | null;
   category_path: string | null;
+  tax_category: TaxCategory;
   customer_sku: string | null;
   attributes: unknown;
 }
@@ -122,6 +124,7 @@ export function toVariant(r: VariantRow): VariantRecord {
     attributes: toAttributeValues(r.attributes),
     customerSku: r.customer_sku,
     categoryPath: r.category_path ? r.category_path.split('/') : [],
+    taxCategory: r.tax_category,
   };
 }
 

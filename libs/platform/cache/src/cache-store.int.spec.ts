@@ -28,6 +28,27 @@ describe(`CacheStore (${redisUrl ? 'redis' : 'memory'})`, () => {
     }
   });
 
+  it('reads and writes many keys in one round trip', async () => {
+    const store = await createCacheStore({ redisUrl });
+    const base = `spec-many-${process.pid}-${Date.now()}`;
+    const [a, b, c] = ['a', 'b', 'c'].map((k) => tenantKey(base, k));
+    try {
+      expect(await store.getMany([])).toEqual([]);
+      await store.setMany(
+        [
+          [a, '1'],
+          [c, '3'],
+        ],
+        30,
+      );
+      expect(await store.getMany([a, b, c])).toEqual(['1', null, '3']);
+    } finally {
+      await store.del(a);
+      await store.del(c);
+      await store.close();
+    }
+  });
+
   it('delivers a published message to another subscriber', async () => {
     const a = await createCacheStore({ redisUrl });
     const b = await createCacheStore({ redisUrl });

@@ -8,6 +8,10 @@ export interface CacheStore {
   readonly kind: 'redis' | 'memory';
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Many keys in one round trip; null for each miss, in the order of `keys`. */
+  getMany(keys: readonly string[]): Promise<Array<string | null>>;
+  /** Many entries with one TTL in one round trip. */
+  setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number): Promise<void>;
   del(key: string): Promise<void>;
   /** Atomically increments an integer and returns the new value (version counters). */
   incr(key: string): Promise<number>;

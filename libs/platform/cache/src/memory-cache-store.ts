@@ -29,6 +29,17 @@ export class MemoryCacheStore implements CacheStore {
     this.entries.set(key, value, { ttl: ttlSeconds * 1000 });
   }
 
+  async getMany(keys: readonly string[]): Promise<Array<string | null>> {
+    return keys.map((k) => this.entries.get(k) ?? null);
+  }
+
+  async setMany(
+    entries: ReadonlyArray<readonly [string, string]>,
+    ttlSeconds: number,
+  ): Promise<void> {
+    for (const [k, v] of entries) this.entries.set(k, v, { ttl: ttlSeconds * 1000 });
+  }
+
   async del(key: string): Promise<void> {
     this.entries.delete(key);
     this.counters.delete(key);

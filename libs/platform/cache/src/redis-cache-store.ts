@@ -60,6 +60,33 @@ export class RedisCacheStore implements CacheStore {
     }
   }
 
+  async getMany(keys: readonly string[]): Promise<Array<string | null>> {
+    if (keys.length === 0) return [];
+    try {
+      return await this.client.mget(keys.map((k) => this.prefix + k));
+    } catch (err) {
+      this.warn('mget', err);
+      return keys.map(() => null);
+    }
+  }
+
+  async setMany(
+    entries: ReadonlyArray<readonly [string, string]>,
+    ttlSeconds: number,
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const ttl = Math.max(1, Math.round(ttlSeconds));
+    const pipeline = this.client.pipeline();
+    for (const [k, v] of entries) pipeline.set(this.prefix + k, v, 'EX', ttl);
+    try {
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed) this.warn('setMany', failed[0]);
+    } catch (err) {
+      this.warn('setMany', err);
+    }
+  }
+
   async del(key: string): Promise<void> {
     try {
       await this.client.del(this.prefix + key);

@@ -30,6 +30,11 @@ const schema = z.object({
   VITRINE_SEED_ON_START: boolean.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHQL_MAX_FIRST: z.coerce.number().int().min(1).max(1000).default(100),
+  AUTH_TOKEN_SECRET: z
+    .string()
+    .min(32, 'use at least 32 random characters')
+    .optional(),
+  AUTH_ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).max(86_400).default(900),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 });
 
@@ -53,6 +58,11 @@ export interface AppConfig {
   logLevel: string;
   graphql: { maxFirst: number; introspection: boolean };
   bodyLimitBytes: number;
+  /**
+   * Access tokens: HS256 key (null: the installation's random key from the database, shared by
+   * every instance) and lifetime in seconds.
+   */
+  auth: { tokenSecret: string | null; accessTokenTtlS: number };
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     redisUrl: e.REDIS_URL ?? null,
     cachePrefix: e.CACHE_PREFIX,
     trustedProxies: e.TRUSTED_PROXIES,
+    auth: { tokenSecret: e.AUTH_TOKEN_SECRET ?? null, accessTokenTtlS: e.AUTH_ACCESS_TOKEN_TTL_S },
     adminHost: e.ADMIN_HOST.toLowerCase(),
     tenantsDir: resolve(cwd, e.TENANTS_DIR),
     demo: {

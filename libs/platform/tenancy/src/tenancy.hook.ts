@@ -1,7 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorBody } from '@vitrine/errors';
+import { errorBody, VitrineError } from '@vitrine/errors';
 import { normalizeHost } from './normalize-host';
-import { createTenantContext, tenantStorage, type TenantContext } from './tenant-context';
+import {
+  createTenantContext,
+  tenantStorage,
+  type AuthUser,
+  type TenantContext,
+} from './tenant-context';
+import type { TenantSnapshot } from './tenant-snapshot';
 import type { TenantDirectory } from './tenant-directory.service';
 
 declare module 'fastify' {
@@ -16,6 +22,14 @@ export interface TenancyHookOptions {
   hostlessPaths: readonly string[];
   /** The seller's admin host: no tenant, never a microsite. */
   adminHost: string;
+  /**
+   * Who is calling, from the Authorization header: a user of this tenant, or null (anonymous).
+   * Throws a VitrineError (UNAUTHENTICATED) for a token that is invalid here.
+   */
+  authenticate?: (
+    authorization: string | undefined,
+    tenant: TenantSnapshot,
+  ) => Promise<AuthUser | null>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -56,11 +70,22 @@ export function registerTenancyHook(
         `The microsite "${tenant.name}" is suspended. Please contact your account manager.`,
       );
     }
+    let user: AuthUser | null = null;
+    if (options.authenticate) {
+      try {
+        user = await options.authenticate(req.headers.authorization, tenant);
+      } catch (err) {
+        if (err instanceof VitrineError && err.code === 'UNAUTHENTICATED')
+          return refuse(reply, 401, 'UNAUTHENTICATED', err.message);
+        throw err;
+      }
+    }
     const acceptLanguage = req.headers['accept-language'];
     req.tenantContext = createTenantContext(
       tenant,
       String(req.id),
       typeof acceptLanguage === 'string' ? acceptLanguage : undefined,
+      user,
     );
   });
 
@@ -75,7 +100,7 @@ export function registerTenancyHook(
 function refuse(
   reply: FastifyReply,
   status: number,
-  code: 'BAD_USER_INPUT' | 'TENANT_NOT_FOUND' | 'TENANT_SUSPENDED',
+  code: 'BAD_USER_INPUT' | 'TENANT_NOT_FOUND' | 'TENANT_SUSPENDED' | 'UNAUTHENTICATED',
   message: string,
 ): FastifyReply {
   return reply

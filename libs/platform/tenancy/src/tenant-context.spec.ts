@@ -13,7 +13,7 @@ describe('negotiateLocale', () => {
 });
 
 describe('createTenantContext', () => {
-  it('is frozen and carries the price context of the tenant', () => {
+  it('is frozen; anonymous visitors get list prices only', () => {
     const tenant = {
       id: 't1',
       slug: 's',
@@ -21,6 +21,7 @@ describe('createTenantContext', () => {
       status: 'ACTIVE',
       locales: ['en'],
       currency: 'EUR',
+      timeZone: 'Europe/Amsterdam',
       publicBrowsing: false,
       showListPrices: true,
       theme: { primaryColor: '#000000' },
@@ -31,14 +32,27 @@ describe('createTenantContext', () => {
     const ctx = createTenantContext(tenant, 'req-1');
     expect(Object.isFrozen(ctx)).toBe(true);
     expect(ctx.priceContext).toEqual({
-      key: 't1:4:-',
+      key: 't1:4:a',
       currency: 'EUR',
-      priceListIds: [3, 1],
-      discount: { percent: 5, categories: [] },
+      priceListIds: [],
+      discount: null,
       companyId: null,
     });
     expect(() => {
       (ctx as { tenantId: string }).tenantId = 'other';
     }).toThrow();
+    const company = { id: 'c9', code: 'C9', name: 'C', country: 'NL', vatId: null };
+    const buyer = createTenantContext(tenant, 'req-2', undefined, {
+      id: 'u1',
+      company,
+      canSeePrices: true,
+    });
+    expect(buyer.priceContext).toEqual({
+      key: 't1:4:c:c9',
+      currency: 'EUR',
+      priceListIds: [3, 1],
+      discount: { percent: 5, categories: [] },
+      companyId: 'c9',
+    });
   });
 });

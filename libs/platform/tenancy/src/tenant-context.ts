@@ -2,9 +2,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TenantSnapshot } from './tenant-snapshot';
 
 /**
- * Whose prices a request sees: the tenant's price lists (and, with accounts, the company's
- * contract list). `key` identifies the context in cache keys; two requests with the same key
- * must be allowed to see the same prices.
+ * Whose prices a request sees. Anonymous visitors (prospects on a public site) see list prices
+ * only; a signed-in buyer sees the tenant's terms (price lists in priority order, discount rule)
+ * and, first of all, the contract prices of their company. `key` identifies the context in
+ * cache keys: it holds the tenant's version (bumped by every price change) and the company, so
+ * two requests with the same key are allowed to see the same prices and a change makes every
+ * older entry unreachable.
  */
 export interface PriceContext {
   readonly key: string;
@@ -14,10 +17,22 @@ export interface PriceContext {
   readonly companyId: string | null;
 }
 
-/** The authenticated caller, once accounts exist. */
+/** The buying organisation of a signed-in user, as pricing and tax need it. */
+export interface CompanySnapshot {
+  readonly id: string;
+  readonly code: string;
+  readonly name: string;
+  /** ISO 3166 country of the company's (default) ship-to address: decides the VAT rate. */
+  readonly country: string;
+  readonly vatId: string | null;
+}
+
+/** The authenticated caller. */
 export interface AuthUser {
   readonly id: string;
-  readonly companyId: string | null;
+  readonly company: CompanySnapshot | null;
+  /** False for users a company admin lets order without seeing prices. */
+  readonly canSeePrices: boolean;
 }
 
 /**
@@ -68,15 +83,22 @@ export function createTenantContext(
   acceptLanguage?: string,
   user: AuthUser | null = null,
 ): TenantContext {
-  const priceListIds = tenant.settings.priceListIds ?? [];
-  const discount = tenant.settings.discount ?? null;
-  const priceContext: PriceContext = {
-    key: `${tenant.id}:${tenant.version}:${user?.companyId ?? '-'}`,
-    currency: tenant.currency,
-    priceListIds,
-    discount,
-    companyId: user?.companyId ?? null,
-  };
+  const companyId = user?.company?.id ?? null;
+  const priceContext: PriceContext = user
+    ? {
+        key: `${tenant.id}:${tenant.version}:${companyId ? `c:${companyId}` : 't'}`,
+        currency: tenant.currency,
+        priceListIds: tenant.settings.priceListIds ?? [],
+        discount: tenant.settings.discount ?? null,
+        companyId,
+      }
+    : {
+        key: `${tenant.id}:${tenant.version}:a`,
+        currency: tenant.currency,
+        priceListIds: [],
+        discount: null,
+        companyId: null,
+      };
   return Object.freeze({
     tenantId: tenant.id,
     tenant,

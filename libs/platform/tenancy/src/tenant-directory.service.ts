@@ -135,7 +135,7 @@ export class TenantDirectory implements OnModuleInit, OnApplicationShutdown {
 }
 
 const SELECT_TENANT = `
-  SELECT t.id, t.slug, t.name, t.status, t.locales, t.currency, t.public_browsing, t.show_list_prices,
+  SELECT t.id, t.slug, t.name, t.status, t.locales, t.currency, t.time_zone, t.public_browsing, t.show_list_prices,
          t.theme, t.settings, t.version,
          coalesce(array_agg(d.domain ORDER BY d.is_primary DESC, d.domain) FILTER (WHERE d.domain IS NOT NULL), '{}') AS domains
   FROM tenant t LEFT JOIN tenant_domain d ON d.tenant_id = t.id`;
@@ -147,6 +147,7 @@ interface TenantRow {
   status: TenantStatus;
   locales: string[];
   currency: string;
+  time_zone: string;
   public_browsing: boolean;
   show_list_prices: boolean;
   theme: TenantSnapshot['theme'];
@@ -163,6 +164,7 @@ function toSnapshot(row: TenantRow): TenantSnapshot {
     status: row.status,
     locales: row.locales,
     currency: row.currency.trim(),
+    timeZone: row.time_zone,
     publicBrowsing: row.public_browsing,
     showListPrices: row.show_list_prices,
     theme: row.theme,

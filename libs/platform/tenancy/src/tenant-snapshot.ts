@@ -43,6 +43,8 @@ export interface TenantSnapshot {
   readonly status: TenantStatus;
   readonly locales: readonly string[];
   readonly currency: string;
+  /** IANA time zone in which the tenant's dates begin at midnight (e.g. price validity). */
+  readonly timeZone: string;
   readonly publicBrowsing: boolean;
   readonly showListPrices: boolean;
   readonly theme: Readonly<TenantTheme>;

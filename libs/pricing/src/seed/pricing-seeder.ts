@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '@vitrine/database';
+import { PriceChangeService } from '../price-change.service';
 import { DEMO_PRICE_LISTS, demoEntries } from './demo-price-lists';
 
 export interface PricedArticle {
@@ -17,7 +18,10 @@ export interface PricedArticle {
  */
 @Injectable()
 export class PricingSeeder {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly changes: PriceChangeService,
+  ) {}
 
   /** Creates (or updates) the demo price lists; returns code → id. */
   async ensurePriceLists(em?: EntityManager): Promise<Map<string, number>> {
@@ -34,6 +38,34 @@ export class PricingSeeder {
       return ids;
     };
     return em ? run(em) : this.db.global(run);
+  }
+
+  /**
+   * Demo contract prices for every company of the given tenants: every fifth article of the
+   * tenant's assortment at 15 % below list, and 20 % below from 25 pieces. Run after the
+   * tenants are synced (companies and assortments exist); bumps the tenants' versions.
+   */
+  async seedContracts(tenantIds: readonly string[]): Promise<number> {
+    if (tenantIds.length === 0) return 0;
+    const { count, changed } = await this.db.maintenance(async (em) => {
+      const rows = (await em.query(
+        `INSERT INTO contract_price (tenant_id, company_id, variant_id, min_quantity, amount_minor, currency)
+         SELECT c.tenant_id, c.id, tv.variant_id, q.min_quantity, round(lp.amount_minor * q.factor)::bigint, t.currency
+         FROM company c
+         JOIN tenant t ON t.id = c.tenant_id
+         JOIN tenant_variant tv ON tv.tenant_id = c.tenant_id
+         JOIN list_price lp ON lp.variant_id = tv.variant_id AND lp.currency = t.currency
+         CROSS JOIN (VALUES (1, 0.85), (25, 0.80)) AS q(min_quantity, factor)
+         WHERE c.tenant_id = ANY($1::uuid[]) AND tv.variant_id % 5 = 0
+         ON CONFLICT (tenant_id, company_id, variant_id, min_quantity, valid_from)
+           DO UPDATE SET amount_minor = EXCLUDED.amount_minor, updated_at = now()
+         RETURNING 1`,
+        [tenantIds],
+      )) as unknown[];
+      return { count: rows.length, changed: await this.changes.record(em, { tenantIds }) };
+    });
+    await this.changes.publish(changed);
+    return count;
   }
 
   async seedBatch(

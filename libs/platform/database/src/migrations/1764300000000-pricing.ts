@@ -19,6 +19,10 @@ export class Pricing1764300000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
+      -- The key that signs access tokens when AUTH_TOKEN_SECRET is not configured: random per
+      -- installation, shared by every instance on this database (two v4 UUIDs: 244 random bits).
+      ALTER TABLE installation ADD COLUMN token_secret text NOT NULL
+        DEFAULT replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
       ALTER TABLE tenant ADD COLUMN time_zone text NOT NULL DEFAULT 'Europe/Amsterdam';
       ALTER TABLE variant ADD COLUMN tax_category text NOT NULL DEFAULT 'standard'
         CHECK (tax_category IN ('standard', 'reduced', 'zero'));
@@ -99,6 +103,7 @@ export class Pricing1764300000000 implements MigrationInterface {
       ALTER TABLE price_list DROP COLUMN valid_from, DROP COLUMN valid_until;
       ALTER TABLE variant DROP COLUMN tax_category;
       ALTER TABLE tenant DROP COLUMN time_zone;
+      ALTER TABLE installation DROP COLUMN token_secret;
     `);
   }
 }

@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { APP_CONFIG, type AppConfig } from '@vitrine/config';
+import { TenantDb } from '@vitrine/database';
+import { VitrineError } from '@vitrine/errors';
+
+/** What an access token says about its bearer. */
+export interface AccessClaims {
+  /** The user's id. */
+  sub: string;
+  /** The tenant (site) the token was issued for: it is valid on that site only. */
+  tenant: string;
+  /** The user's company, whose contract prices apply. */
+  company: string | null;
+  /** False when the company admin hid prices from this user. */
+  prices: boolean;
+}
+
+const ISSUER = 'vitrine';
+
+/**
+ * Short-lived access tokens (JWT, HS256). The `tenant` claim binds a token to one site: a
+ * token of site A presented on site B is refused, so one identity can never leak across
+ * sites. Issued by login (accounts issue); verified on every request that carries one.
+ */
+@Injectable()
+export class AccessTokenService {
+  private key: Promise<Uint8Array> | null = null;
+
+  constructor(
+    private readonly db: TenantDb,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async sign(claims: AccessClaims, ttlSeconds = this.config.auth.accessTokenTtlS): Promise<string> {
+    return new SignJWT({ tenant: claims.tenant, company: claims.company, prices: claims.prices })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(claims.sub)
+      .setIssuer(ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(await this.secret());
+  }
+
+  /** The claims of a valid token for this tenant; UNAUTHENTICATED with the reason otherwise. */
+  async verify(token: string, tenantId: string): Promise<AccessClaims> {
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, await this.secret(), {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+      }));
+    } catch (err) {
+      throw unauthenticated(
+        err instanceof errors.JWTExpired
+          ? 'Your session has expired. Please sign in again.'
+          : 'The access token is not valid. Please sign in again.',
+      );
+    }
+    if (payload.tenant !== tenantId)
+      throw unauthenticated('This access token belongs to another site. Please sign in here.');
+    if (typeof payload.sub !== 'string' || !payload.sub)
+      throw unauthenticated('The access token is not valid. Please sign in again.');
+    return {
+      sub: payload.sub,
+      tenant: tenantId,
+      company: typeof payload.company === 'string' ? payload.company : null,
+      prices: payload.prices !== false,
+    };
+  }
+
+  private secret(): Promise<Uint8Array> {
+    this.key ??= (async () => {
+      const configured = this.config.auth.tokenSecret;
+      if (configured) return new TextEncoder().encode(configured);
+      const [row] = await this.db.query<{ token_secret: string }>(
+        `SELECT token_secret FROM installation`,
+      );
+      if (!row) throw new Error('The installation row is missing; run the migrations.');
+      return new TextEncoder().encode(row.token_secret);
+    })();
+    return this.key;
+  }
+}
+
+function unauthenticated(message: string): VitrineError {
+  return new VitrineError('UNAUTHENTICATED', message);
+}
