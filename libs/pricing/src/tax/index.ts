@@ -27,6 +27,15 @@ export {
 } from './rates';
 export { isValidVatId, normalizeVatId } from './vat-id';
 export {
+  EXPORT_NOTE,
+  REVERSE_CHARGE_NOTE,
+  taxFor,
+  type TaxDecision,
+  type TaxInput,
+  type TaxNote,
+  type TaxRule,
+} from './tax-decision';
+export {
   formatVatRate,
   lineTaxMinor,
   sumVat,
