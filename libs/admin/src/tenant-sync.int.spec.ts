@@ -4,7 +4,8 @@ import { CatalogModule } from '@vitrine/catalog';
 import { ConfigModule, loadConfig } from '@vitrine/config';
 import { DatabaseModule } from '@vitrine/database';
 import { TenancyModule, TenantDirectory } from '@vitrine/tenancy';
-import { createTestDatabase, type TestDatabase } from '@vitrine/testing';
+import { TenantDb } from '@vitrine/database';
+import { asTenantRuntime, createTestDatabase, type TestDatabase } from '@vitrine/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AdminModule } from './admin.module';
 import { DemoSeedService } from './demo-seed.service';
@@ -149,5 +150,52 @@ describe('TenantSyncService', () => {
     await expect(sync.sync([tenant('kappa', { currency: 'GBP' })])).rejects.toThrow(
       /is in EUR, the tenant sells in GBP/,
     );
+  });
+
+  it('rejects an unknown time zone', async () => {
+    await expect(sync.sync([tenant('lambda', { timeZone: 'Europe/Atlantis' })])).rejects.toThrow(
+      /unknown time zone "Europe\/Atlantis"/,
+    );
+  });
+
+  it("creates the tenant's company from tenant.yaml, and no other tenant can read, change or delete it", async () => {
+    const company = (vatId: string, name = 'Mu Bouw B.V.') => ({
+      name,
+      vatId,
+      users: [],
+    });
+    await sync.sync([
+      tenant('mu', { company: company('BE0123456749'), timeZone: 'Europe/Brussels' }),
+      tenant('nu'),
+    ]);
+    await sync.sync([tenant('mu', { company: company('BE0123456749', 'Mu Bouw N.V.') })]);
+    const db2 = app.get(TenantDb);
+    const ids = Object.fromEntries(
+      (
+        await db2.query<{ id: string; slug: string }>(
+          `SELECT id, slug FROM tenant WHERE slug IN ('mu', 'nu')`,
+        )
+      ).map((r) => [r.slug, r.id]),
+    );
+    const rows = await db2.run({ tenantId: ids.mu }, (em) =>
+      em.query(`SELECT code, name, country, vat_id FROM company`),
+    );
+    // Code defaults to the slug, country to the VAT id's; a second sync updates, never duplicates.
+    expect(rows).toEqual([
+      { code: 'mu', name: 'Mu Bouw N.V.', country: 'BE', vat_id: 'BE0123456749' },
+    ]);
+    // As tenant nu, without a tenant filter in the SQL: only the policy separates tenants.
+    const asNu = (sql: string) =>
+      asTenantRuntime(db.dataSource, ids.nu, ['company'], (em) => em.query(sql));
+    expect(await asNu(`SELECT * FROM company`)).toEqual([]);
+    await asNu(`UPDATE company SET name = 'stolen'`);
+    await asNu(`DELETE FROM company`);
+    await expect(
+      asNu(
+        `INSERT INTO company (tenant_id, code, name, country) VALUES ('${ids.mu}', 'x', 'x', 'NL')`,
+      ),
+    ).rejects.toThrow(/row-level security/);
+    const after = await db2.run({ tenantId: ids.mu }, (em) => em.query(`SELECT name FROM company`));
+    expect(after).toEqual([{ name: 'Mu Bouw N.V.' }]);
   });
 });
