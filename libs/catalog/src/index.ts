@@ -15,7 +15,14 @@ export * from './import-job.service';
 export * from './import/import.types';
 export { CatalogImporter } from './import/catalog-importer';
 export { CustomerSkuImporter } from './import/customer-sku-importer';
-export { resolveFormat } from './import/import-pipeline';
+export {
+  resolveFormat,
+  runImport,
+  DEFAULT_BATCH_SIZE,
+  type BatchOutcome,
+  type ImportHandler,
+} from './import/import-pipeline';
+export { normalizeSku, SKU_PATTERN } from './import/catalog-row';
 export { isValidGtin } from './import/gtin';
 
 /** Entities this lib owns, for the DataSource. */

@@ -1,0 +1,88 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Validity periods of imported prices: half-open intervals [from, until) of instants, held as
+ * epoch milliseconds with ±Infinity for an open end (stored as ±infinity, see the pricing
+ * migration).
+ */
+export interface Period {
+  from: number;
+  until: number;
+}
+
+/**
+ * The installation's time zone: a price-list date such as `2027-01-01` begins at midnight here.
+ * (Contract dates begin at midnight in the tenant's own `time_zone`.)
+ */
+export const INSTALLATION_TIME_ZONE = 'Europe/Amsterdam';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A timestamp with an explicit offset: `2027-01-01T00:00:00+01:00`, `…T23:00Z`. */
+const TIMESTAMP =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/;
+
+/** Parsed texts per zone and edge: files repeat the same few dates on every row. */
+const cache = new Map<string, number | string>();
+const CACHE_LIMIT = 10_000;
+
+/**
+ * The instant a `valid_from` / `valid_until` text stands for, or a reason it stands for none.
+ *
+ * - A date `2027-01-01` is a whole day in `zone`: as `valid_from` its first instant (midnight),
+ *   as `valid_until` the day is the last one the price applies, so the period ends at the next
+ *   midnight (inclusive for people, half-open in storage).
+ * - A timestamp with an offset is the exact instant; as `valid_until` it is exclusive.
+ */
+export function parseValidityEdge(
+  text: string,
+  edge: 'from' | 'until',
+  zone: string,
+): number | { error: string } {
+  const key = `${zone}\u0000${edge}\u0000${text}`;
+  let parsed = cache.get(key);
+  if (parsed === undefined) {
+    parsed = parseUncached(text, edge, zone);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, parsed);
+  }
+  return typeof parsed === 'number' ? parsed : { error: parsed };
+}
+
+function parseUncached(text: string, edge: 'from' | 'until', zone: string): number | string {
+  if (DATE.test(text)) {
+    const day = DateTime.fromISO(text, { zone });
+    if (!day.isValid)
+      return day.invalidReason === 'unsupported zone'
+        ? `unknown time zone "${zone}"`
+        : `"${text}" is not a calendar date`;
+    return (edge === 'from' ? day.startOf('day') : day.startOf('day').plus({ days: 1 })).toMillis();
+  }
+  if (TIMESTAMP.test(text)) {
+    const instant = DateTime.fromISO(text, { setZone: true });
+    if (!instant.isValid) return `"${text}" is not a valid timestamp`;
+    return instant.toMillis();
+  }
+  return `"${text}" is not a date (2027-01-01) or a timestamp with an offset (2027-01-01T00:00:00+01:00)`;
+}
+
+/** Two periods share an instant. */
+export function overlaps(a: Period, b: Period): boolean {
+  return a.from < b.until && b.from < a.until;
+}
+
+/** An instant for people, in `zone`; an open end as `open`. */
+export function formatEdge(ms: number, zone: string): string {
+  if (!Number.isFinite(ms)) return 'open';
+  return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? String(ms);
+}
+
+export function formatPeriod(p: Period, zone: string): string {
+  return `[${formatEdge(p.from, zone)}, ${formatEdge(p.until, zone)})`;
+}
+
+/** An instant as a PostgreSQL timestamptz literal. */
+export function sqlInstant(ms: number): string {
+  if (ms === Infinity) return 'infinity';
+  if (ms === -Infinity) return '-infinity';
+  return new Date(ms).toISOString();
+}
