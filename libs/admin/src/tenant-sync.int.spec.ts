@@ -158,6 +158,12 @@ describe('TenantSyncService', () => {
     );
   });
 
+  it('rejects a company whose VAT cannot be decided', async () => {
+    await expect(
+      sync.sync([tenant('xi', { company: { name: 'X', country: 'IT', users: [] } })]),
+    ).rejects.toThrow(/company\.country/);
+  });
+
   it("creates the tenant's company from tenant.yaml, and no other tenant can read, change or delete it", async () => {
     const company = (vatId: string, name = 'Mu Bouw B.V.') => ({
       name,

@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { AssortmentService } from '@vitrine/catalog';
 import { TenantDb } from '@vitrine/database';
-import { SELLER_COUNTRY } from '@vitrine/pricing';
+import { SELLER_COUNTRY, taxFor } from '@vitrine/pricing';
 import {
   TenantDirectory,
   type TenantSettings,
@@ -79,6 +79,24 @@ export class TenantSyncService {
           'timeZone',
           `unknown time zone "${spec.timeZone}" (an IANA name such as Europe/Amsterdam)`,
         );
+      if (spec.company) {
+        // Every price shown to the company carries its VAT: a country whose VAT cannot be
+        // decided must stop the sync here, not break every price on the site later.
+        try {
+          taxFor({
+            sellerCountry: SELLER_COUNTRY,
+            shipToCountry: companyCountry(spec.company),
+            category: 'standard',
+            buyerVatId: spec.company.vatId ?? null,
+            at: new Date(),
+          });
+        } catch (err) {
+          problem(
+            spec.company.country ? 'company.country' : 'company.vatId',
+            (err as Error).message,
+          );
+        }
+      }
       const check = await this.assortment.check(spec.assortment);
       for (const e of check.errors) problem(`assortment.${e.path}`, e.message);
       const owners = await this.db.query<{ domain: string; slug: string }>(
@@ -239,7 +257,7 @@ export class TenantSyncService {
         company.code ?? spec.slug,
         company.name,
         company.vatId ?? null,
-        company.country ?? countryOfVatId(company.vatId) ?? SELLER_COUNTRY,
+        companyCountry(company),
       ],
     );
   }
@@ -271,11 +289,11 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-/** NL123456789B01 → NL; Greek VAT ids start with EL but the country is GR. */
-function countryOfVatId(vatId: string | undefined): string | null {
-  if (!vatId) return null;
-  const prefix = vatId.slice(0, 2);
-  return prefix === 'EL' ? 'GR' : prefix;
+/** Declared, else the VAT id's (NL123456789B01 → NL; Greek ids start with EL), else the seller's. */
+function companyCountry(company: { country?: string; vatId?: string }): string {
+  if (company.country) return company.country;
+  const prefix = company.vatId?.slice(0, 2);
+  return prefix ? (prefix === 'EL' ? 'GR' : prefix) : SELLER_COUNTRY;
 }
 
 function digest(value: unknown): string {

@@ -5,7 +5,7 @@ import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
 import type { TaxCategory } from '@vitrine/catalog';
 import type { TenantContext } from '@vitrine/tenancy';
-import { SELLER_COUNTRY, vatRate } from './tax';
+import { SELLER_COUNTRY, taxFor, type TaxDecision } from './tax';
 import {
   EMPTY_PRICING,
   resolvePrice,
@@ -110,12 +110,18 @@ export class PriceService {
   }
 
   /**
-   * The VAT rate shown beside a price (prices are excluding VAT): the ship-to country is the
-   * company's, the seller's for anonymous visitors.
+   * The VAT that applies beside a price (prices are excluding VAT), for delivery to the
+   * company's country (the seller's for anonymous visitors): rate, rule and legal note.
    */
-  taxRate(ctx: TenantContext, category: TaxCategory): string {
-    const country = ctx.user?.company?.country ?? SELLER_COUNTRY;
-    return category === 'zero' ? '0.00' : vatRate(country, category);
+  tax(ctx: TenantContext, category: TaxCategory, at = new Date()): TaxDecision {
+    const company = ctx.user?.company ?? null;
+    return taxFor({
+      sellerCountry: SELLER_COUNTRY,
+      shipToCountry: company?.country ?? SELLER_COUNTRY,
+      category,
+      buyerVatId: company?.vatId ?? null,
+      at,
+    });
   }
 
   /**

@@ -24,6 +24,12 @@ export class PriceType {
     description: 'Prices are excluding VAT; this is the VAT percentage, e.g. "21.00".',
   })
   taxRate: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Legal VAT mention when the rate is 0 % by rule (intra-EU reverse charge, export), in the page locale.',
+  })
+  taxNote: string | null;
   @Field(() => Int, { description: 'The quantity tier that applied.' }) minQuantity: number;
 }
 

@@ -11,6 +11,7 @@ import {
 import { formatDecimal } from './money';
 import { PriceService } from './price.service';
 import { EMPTY_PRICING, type PricingData } from './price-resolution';
+import type { TaxDecision } from './tax';
 import { MoneyType, PriceSourceEnum, PriceType, TierPriceType } from './price.type';
 
 /** Adds the price fields to the catalog's Variant type; one batched query per request. */
@@ -35,7 +36,7 @@ export class VariantPriceResolver {
     return {
       unit: money(resolved.amountMinor, ctx.currency),
       source: resolved.source as PriceSourceEnum,
-      taxRate: this.prices.taxRate(ctx, variant.record.taxCategory),
+      ...taxFields(this.prices.tax(ctx, variant.record.taxCategory), ctx.locale),
       minQuantity: resolved.minQuantity,
     };
   }
@@ -83,6 +84,11 @@ export class VariantPriceResolver {
     );
     return loader.load(variant.record.id);
   }
+}
+
+function taxFields(tax: TaxDecision, locale: string): Pick<PriceType, 'taxRate' | 'taxNote'> {
+  const note = tax.note ? (locale.startsWith('nl') ? tax.note.nl : tax.note.en) : null;
+  return { taxRate: tax.rate, taxNote: note };
 }
 
 function money(amountMinor: number, currency: string): MoneyType {
