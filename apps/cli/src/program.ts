@@ -6,11 +6,13 @@ import { DemoSeedService, loadTenantDir, TenantSyncService, type TenantPlan } fr
 import {
   CatalogImporter,
   CustomerSkuImporter,
+  DEFAULT_BATCH_SIZE,
   type ImportOptions,
   type ImportResult,
 } from '@vitrine/catalog';
 import type { AppConfig } from '@vitrine/config';
 import { createDataSource, ensureSchema } from '@vitrine/database';
+import { PRICE_BATCH_SIZE, PriceImporter } from '@vitrine/pricing';
 import { CliModule } from './cli.module';
 import { importSummary, ImportProgressReporter } from './import-progress';
 
@@ -121,11 +123,11 @@ export function buildProgram(config: () => AppConfig): Command {
   const imports = program
     .command('import')
     .description('Import master data from ERP/PIM files (CSV or NDJSON); see docs/import.md');
-  const importOptions = (cmd: Command) =>
+  const importOptions = (cmd: Command, batchSize = DEFAULT_BATCH_SIZE) =>
     cmd
       .option('--format <format>', 'csv or ndjson (default: from the file extension)')
       .option('--rejects <path>', 'reject file (default: <file>.rejects.csv)')
-      .option('--batch-size <n>', 'rows per transaction (default 2000)', positive)
+      .option('--batch-size <n>', `rows per transaction (default ${batchSize})`, positive)
       .option('--delimiter <char>', 'CSV field delimiter (default ",")');
   importOptions(
     imports
@@ -149,6 +151,21 @@ export function buildProgram(config: () => AppConfig): Command {
     await runImportCommand(
       config(),
       (app, options) => app.get(CustomerSkuImporter).import(tenant, resolve(file), options),
+      opts,
+    );
+  });
+  importOptions(
+    imports
+      .command('prices')
+      .argument('<file>', 'price file (.csv, .ndjson)')
+      .description(
+        'Upsert list prices, price-list entries and contract prices; rejected rows go to the reject file',
+      ),
+    PRICE_BATCH_SIZE,
+  ).action(async (file: string, opts: CliImportOptions) => {
+    await runImportCommand(
+      config(),
+      (app, options) => app.get(PriceImporter).import(resolve(file), options),
       opts,
     );
   });
