@@ -42,6 +42,7 @@ import {
   selectScenarios,
   warmupProblem,
 } from './scenarios';
+import { benchTokenSecret, buyerAuthorization } from './auth';
 
 /** First start migrates and seeds; 100k variants on a slow disk take minutes. */
 const STARTUP_TIMEOUT_MS = 10 * 60_000;
@@ -163,6 +164,8 @@ interface RunningApi {
   /** The PGlite data directory; null with PostgreSQL. */
   dataDir: string | null;
   startupSeconds: number;
+  /** The key the API signs access tokens with; the bench mints its buyers' tokens with it. */
+  tokenSecret: string;
 }
 
 /** Starts the API and resolves once /healthz answers 200. */
@@ -171,6 +174,7 @@ async function startApi(flags: BenchFlags, paths: Paths, res: Resources): Promis
   const redis = (process.env['REDIS_URL'] ?? '') !== '';
   const port = await freePort();
   let dataDir: string | null = null;
+  const tokenSecret = benchTokenSecret();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -180,6 +184,7 @@ async function startApi(flags: BenchFlags, paths: Paths, res: Resources): Promis
     VITRINE_DEMO_EXTRA_TENANTS: String(flags.tenants),
     // PostgreSQL is only seeded when asked; the scenarios need the demo data either way.
     VITRINE_SEED_ON_START: process.env['VITRINE_SEED_ON_START'] ?? 'true',
+    AUTH_TOKEN_SECRET: tokenSecret,
   };
   if (postgres) {
     log(
@@ -261,7 +266,7 @@ async function startApi(flags: BenchFlags, paths: Paths, res: Resources): Promis
   const startupSeconds = Math.round((Date.now() - started) / 100) / 10;
   process.stderr.write(` ready in ${startupSeconds} s\n`);
   const database = postgres ? 'postgres' : 'pglite';
-  return { child, port, database, redis, dataDir, startupSeconds };
+  return { child, port, database, redis, dataDir, startupSeconds, tokenSecret };
 }
 
 /** Starts a ceiling process replaying `body`, runs `fn` against its port, stops it. */
@@ -348,6 +353,7 @@ async function runScenario(
     const variables = s.prepare ? await s.prepare(ctx) : {};
     const body = requestBody(s, variables);
     const headers = requestHeaders(s);
+    if (s.buyer) headers['authorization'] = await ctx.authorization(s.host, s.buyer.company);
     const first = await loopbackRequest({
       port: api.port,
       method: s.method,
@@ -356,7 +362,10 @@ async function runScenario(
       body,
     });
     warmup = { bytes: first.body.length, contentType: first.contentType };
-    const problem = warmupProblem(first.status, first.body.toString('utf8'));
+    const problem =
+      warmupProblem(first.status, first.body.toString('utf8')) ??
+      s.check?.(first.body.toString('utf8')) ??
+      null;
     if (problem !== null) {
       log(`  FAIL warm-up: ${problem}`);
       return unmeasuredRow(s, 'failed', `warm-up: ${problem}`, warmup);
@@ -382,8 +391,14 @@ async function runScenario(
 
 /** A {@link ScenarioContext} sending its GraphQL requests to the running API. */
 function scenarioContext(flags: BenchFlags, api: RunningApi): ScenarioContext {
-  return {
+  const ctx: ScenarioContext = {
     flags,
+    authorization: async (host: string, companyCode: string | null) => {
+      const data = (await ctx.graphql(host, { query: '{ tenant { id } }' })) as {
+        tenant: { id: string };
+      };
+      return buyerAuthorization(api.tokenSecret, data.tenant.id, companyCode);
+    },
     graphql: async (host: string, request: GraphQLRequest) => {
       const r = await loopbackRequest({
         port: api.port,
@@ -398,6 +413,7 @@ function scenarioContext(flags: BenchFlags, api: RunningApi): ScenarioContext {
       return (JSON.parse(text) as { data?: unknown }).data ?? null;
     },
   };
+  return ctx;
 }
 
 function readRssKb(pid: number | undefined): number | null {

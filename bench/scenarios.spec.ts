@@ -1,3 +1,4 @@
+import { companyIdFor } from './auth';
 import { DEFAULT_FLAGS, FlagError, parseFlags } from './flags';
 import {
   formatTable,
@@ -181,14 +182,15 @@ describe('scenarios', () => {
       },
     };
     const graphql = jest.fn().mockResolvedValue(data);
-    const variables = await s?.prepare?.({ flags: DEFAULT_FLAGS, graphql });
+    const authorization = async () => 'Bearer x';
+    const variables = await s?.prepare?.({ flags: DEFAULT_FLAGS, graphql, authorization });
     expect(variables).toEqual({ sku: 'JB-0001-A' });
     expect(graphql).toHaveBeenCalledWith('jansen-bouw.localhost', {
       query: expect.stringContaining('products(first: 20)'),
     });
-    await expect(s?.prepare?.({ flags: DEFAULT_FLAGS, graphql: async () => null })).rejects.toThrow(
-      /no variant/,
-    );
+    await expect(
+      s?.prepare?.({ flags: DEFAULT_FLAGS, graphql: async () => null, authorization }),
+    ).rejects.toThrow(/no variant/);
   });
 
   it.each([
@@ -332,5 +334,23 @@ describe('lookup list discovery', () => {
     expect(skuPage(page(['A', 'B'], 'c1', true))).toEqual({ skus: ['A', 'B'], endCursor: 'c1' });
     expect(skuPage(page(['C'], 'c2', false))).toEqual({ skus: ['C'], endCursor: null });
     expect(skuPage({ nope: true })).toEqual({ skus: [], endCursor: null });
+  });
+});
+
+describe('bench buyers', () => {
+  it('derives company ids the way tenant sync does: md5(tenant id/code) as a uuid', () => {
+    expect(companyIdFor('00000000-0000-0000-0000-000000000001', 'bench-contract')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+  });
+
+  it('checks that a priced page shows what the scenario measures', () => {
+    const contract = SCENARIOS.find((x) => x.name === 'catalog-page-contract-50k')!;
+    const none = SCENARIOS.find((x) => x.name === 'catalog-page-no-contract')!;
+    const page = (source: string) => `{"price":{"unit":{"amount":"1.00"},"source":"${source}"}}`;
+    expect(contract.check!(page('CONTRACT'))).toBeNull();
+    expect(contract.check!(page('LIST'))).toMatch(/no contract/);
+    expect(none.check!(page('CONTRACT'))).toMatch(/where none/);
+    expect(none.check!('{"price":null}')).toMatch(/no price/);
   });
 });

@@ -14,6 +14,8 @@ export interface ScenarioContext {
    * its `data`; rejects on a non-200 status or a response carrying `errors`.
    */
   graphql(host: string, request: GraphQLRequest): Promise<unknown>;
+  /** The Authorization header of a buyer of a tenant's company (see `Scenario.buyer`). */
+  authorization(host: string, companyCode: string | null): Promise<string>;
 }
 
 /**
@@ -40,6 +42,13 @@ export interface Scenario {
   prepare?: (ctx: ScenarioContext) => Promise<Record<string, unknown>>;
   /** Returns why the scenario cannot run with these flags, or null when it can. */
   skipReason?: (flags: BenchFlags) => string | null;
+  /**
+   * Requests are made as a signed-in buyer of this company (by code; null: a buyer without a
+   * company, who gets the tenant's terms). Absent: anonymous.
+   */
+  buyer?: { company: string | null };
+  /** Why the warm-up response does not show what the scenario is meant to measure, or null. */
+  check?: (body: string) => string | null;
 }
 
 /** Host headers of the demo tenants (see tenants/). */
@@ -49,6 +58,20 @@ export const HOSTS = {
   /** The first generated tenant; exists when the API was seeded with --tenants >= 1. */
   firstExtraTenant: 'bench-0001.localhost',
 } as const;
+
+/** Key-account scenarios are measured as a buyer of the demo company (login-only sites). */
+const JANSEN_BUYER = { company: 'jansen-bouw' } as const;
+
+/** Every variant of the page priced, and (optionally) some from the company's contract. */
+function pricedPage(contract: 'some' | 'none') {
+  return (body: string): string | null => {
+    if (body.includes('"price":null')) return 'a variant has no price for this buyer';
+    const hasContract = body.includes('"source":"CONTRACT"');
+    if (contract === 'some' && !hasContract) return 'no contract price on the page';
+    if (contract === 'none' && hasContract) return 'a contract price where none should be';
+    return null;
+  };
+}
 
 /** The first page of the catalog as a product listing renders it. */
 export const CATALOG_PAGE_QUERY = `query {
@@ -157,6 +180,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'catalog-page',
     description: 'first catalog page (20 products with variants and prices) of a key account',
     host: HOSTS.jansenBouw,
+    buyer: JANSEN_BUYER,
+    check: pricedPage('some'),
     method: 'POST',
     path: '/graphql',
     body: { query: CATALOG_PAGE_QUERY },
@@ -165,6 +190,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'product-by-sku',
     description: 'product detail by SKU with tier prices (SKU discovered from the catalog)',
     host: HOSTS.jansenBouw,
+    buyer: JANSEN_BUYER,
     method: 'POST',
     path: '/graphql',
     body: { query: PRODUCT_BY_SKU_QUERY },
@@ -189,6 +215,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'catalog-page-extra-tenant',
     description: 'catalog-page on a generated tenant living next to many others',
     host: HOSTS.firstExtraTenant,
+    buyer: { company: 'bench-none' },
     method: 'POST',
     path: '/graphql',
     body: { query: CATALOG_PAGE_QUERY },
@@ -199,6 +226,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'search-fulltext',
     description: 'full-text search in the tenant locale, first 20 results with prices',
     host: HOSTS.jansenBouw,
+    buyer: JANSEN_BUYER,
     method: 'POST',
     path: '/graphql',
     headers: { 'accept-language': 'nl' },
@@ -208,6 +236,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'search-exact-sku',
     description: 'search by an exact article number (what buyers type most)',
     host: HOSTS.jansenBouw,
+    buyer: JANSEN_BUYER,
     method: 'POST',
     path: '/graphql',
     body: { query: SEARCH_QUERY },
@@ -222,6 +251,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'lookup-skus-200',
     description: 'quick order: lookupSkus with 200 article numbers, with prices',
     host: HOSTS.jansenBouw,
+    buyer: JANSEN_BUYER,
     method: 'POST',
     path: '/graphql',
     body: { query: LOOKUP_SKUS_QUERY },
@@ -241,6 +271,30 @@ export const SCENARIOS: readonly Scenario[] = [
       if (skus.length === 0) throw new Error('the tenant has no articles to look up');
       return { skus: skus.slice(0, 200) };
     },
+  },
+  {
+    name: 'catalog-page-contract-50k',
+    description: 'catalog-page for a company with 50,000 contract prices (compare: -no-contract)',
+    host: HOSTS.firstExtraTenant,
+    method: 'POST',
+    path: '/graphql',
+    body: { query: CATALOG_PAGE_QUERY },
+    buyer: { company: 'bench-contract' },
+    check: pricedPage('some'),
+    skipReason: (flags) =>
+      flags.tenants >= 1 ? null : 'needs --tenants >= 1 (the fixture lives on bench-0001)',
+  },
+  {
+    name: 'catalog-page-no-contract',
+    description: 'the same catalog page for a company of the same tenant without contract prices',
+    host: HOSTS.firstExtraTenant,
+    method: 'POST',
+    path: '/graphql',
+    body: { query: CATALOG_PAGE_QUERY },
+    buyer: { company: 'bench-none' },
+    check: pricedPage('none'),
+    skipReason: (flags) =>
+      flags.tenants >= 1 ? null : 'needs --tenants >= 1 (the fixture lives on bench-0001)',
   },
 ];
 

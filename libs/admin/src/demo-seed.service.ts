@@ -100,6 +100,13 @@ export class DemoSeedService {
       ).map((t) => t.id),
     );
     progress(`contract prices: ${contracts}`);
+    if (options.extraTenants >= 1) {
+      const [first] = await this.db.query<{ id: string }>(
+        `SELECT id FROM tenant WHERE slug = 'bench-0001'`,
+      );
+      const n = await this.pricing.seedBenchContracts(first.id);
+      progress(`bench-0001: ${n} contract prices for company bench-contract, none for bench-none`);
+    }
     return { variants, plans };
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import { CacheModule } from '@vitrine/cache';
 import { CatalogModule } from '@vitrine/catalog';
@@ -186,6 +187,11 @@ describe('TenantSyncService', () => {
     const rows = await db2.run({ tenantId: ids.mu }, (em) =>
       em.query(`SELECT code, name, country, vat_id FROM company`),
     );
+    // The id is derived from (tenant id, code), so tools can address the company (bench/auth.ts).
+    const [{ id }] = await db2.run({ tenantId: ids.mu }, (em) =>
+      em.query(`SELECT id FROM company`),
+    );
+    expect(id.replace(/-/g, '')).toBe(createHash('md5').update(`${ids.mu}/mu`).digest('hex'));
     // Code defaults to the slug, country to the VAT id's; a second sync updates, never duplicates.
     expect(rows).toEqual([
       { code: 'mu', name: 'Mu Bouw N.V.', country: 'BE', vat_id: 'BE0123456749' },

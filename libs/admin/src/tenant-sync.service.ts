@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { AssortmentService } from '@vitrine/catalog';
 import { TenantDb } from '@vitrine/database';
-import { SELLER_COUNTRY, taxFor } from '@vitrine/pricing';
+import { COMPANY_ID_SQL, SELLER_COUNTRY, taxFor } from '@vitrine/pricing';
 import {
   TenantDirectory,
   type TenantSettings,
@@ -249,7 +249,8 @@ export class TenantSyncService {
   private async writeCompany(em: EntityManager, tenantId: string, spec: LoadedTenant['spec']) {
     const company = spec.company as NonNullable<LoadedTenant['spec']['company']>;
     await em.query(
-      `INSERT INTO company (tenant_id, code, name, vat_id, country) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO company (id, tenant_id, code, name, vat_id, country)
+       VALUES (${COMPANY_ID_SQL}, $1, $2, $3, $4, $5)
        ON CONFLICT (tenant_id, code) DO UPDATE SET name = EXCLUDED.name, vat_id = EXCLUDED.vat_id,
          country = EXCLUDED.country, updated_at = now()`,
       [

@@ -13,3 +13,4 @@ export { INSTALLATION_TIME_ZONE } from './import/validity';
 import { ListPriceEntity, PriceListEntity, PriceListEntryEntity } from './price-list.entity';
 export const PRICING_ENTITIES = [PriceListEntity, ListPriceEntity, PriceListEntryEntity];
 export * from './price-change.service';
+export * from './company-id';

@@ -9,6 +9,7 @@ export class TenantResolver {
   tenant(@Ctx() ctx: TenantContext): TenantType {
     const t = ctx.tenant;
     return {
+      id: t.id,
       slug: t.slug,
       name: t.name,
       locale: ctx.locale,

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from '@nestjs/graphql';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
 
 @ObjectType('Theme')
 export class ThemeType {
@@ -10,6 +10,10 @@ export class ThemeType {
 
 @ObjectType('Tenant', { description: 'The microsite this host belongs to.' })
 export class TenantType {
+  @Field(() => ID, {
+    description: 'Stable identifier of the site; access tokens are bound to it (`tenant` claim).',
+  })
+  id: string;
   @Field() slug: string;
   @Field() name: string;
   @Field({

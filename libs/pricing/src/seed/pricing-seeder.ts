@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '@vitrine/database';
+import { COMPANY_ID_SQL } from '../company-id';
 import { PriceChangeService } from '../price-change.service';
 import { DEMO_PRICE_LISTS, demoEntries } from './demo-price-lists';
 
@@ -63,6 +64,45 @@ export class PricingSeeder {
         [tenantIds],
       )) as unknown[];
       return { count: rows.length, changed: await this.changes.record(em, { tenantIds }) };
+    });
+    await this.changes.publish(changed);
+    return count;
+  }
+
+  /**
+   * The benchmark's pricing fixture on one tenant: company `bench-contract` with contract
+   * prices for the first `variants` articles of the tenant's assortment in two tiers (1 and
+   * 25 pieces, so 2 × `variants` contract prices), and company `bench-none` with none. The
+   * bench compares the catalog page of the two.
+   */
+  async seedBenchContracts(tenantId: string, variants = 25_000): Promise<number> {
+    const { count, changed } = await this.db.maintenance(async (em) => {
+      for (const [code, name] of [
+        ['bench-contract', 'Bench company with contract prices'],
+        ['bench-none', 'Bench company without contract prices'],
+      ])
+        await em.query(
+          `INSERT INTO company (id, tenant_id, code, name, country) VALUES (${COMPANY_ID_SQL}, $1, $2, $3, 'NL')
+           ON CONFLICT (tenant_id, code) DO NOTHING`,
+          [tenantId, code, name],
+        );
+      const rows = (await em.query(
+        `INSERT INTO contract_price (tenant_id, company_id, variant_id, min_quantity, amount_minor, currency)
+         SELECT $1::uuid, c.id, v.variant_id, q.min_quantity, round(lp.amount_minor * q.factor)::bigint, t.currency
+         FROM (SELECT variant_id FROM tenant_variant WHERE tenant_id = $1 ORDER BY variant_id LIMIT $2) v
+         JOIN tenant t ON t.id = $1
+         JOIN company c ON c.tenant_id = $1 AND c.code = 'bench-contract'
+         JOIN list_price lp ON lp.variant_id = v.variant_id AND lp.currency = t.currency
+         CROSS JOIN (VALUES (1, 0.90), (25, 0.86)) AS q(min_quantity, factor)
+         ON CONFLICT (tenant_id, company_id, variant_id, min_quantity, valid_from)
+           DO UPDATE SET amount_minor = EXCLUDED.amount_minor
+         RETURNING 1`,
+        [tenantId, variants],
+      )) as unknown[];
+      return {
+        count: rows.length,
+        changed: await this.changes.record(em, { tenantIds: [tenantId] }),
+      };
     });
     await this.changes.publish(changed);
     return count;
