@@ -1,7 +1,8 @@
-import { AccessTokenService } from '@vitrine/accounts';
 import { MemoryBus } from '@vitrine/cache';
 import { TenantDb } from '@vitrine/database';
-import { PriceChangeService } from '@vitrine/pricing';
+import { AccessTokenService, CompanyDirectory } from '@vitrine/accounts';
+import { LinePricingService, PriceChangeService } from '@vitrine/pricing';
+import { createTenantContext, TenantDirectory } from '@vitrine/tenancy';
 import { gql, type TestDatabase } from '@vitrine/testing';
 import { buyerHeaders, seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
 
@@ -152,6 +153,70 @@ describe('pricing (end to end)', () => {
     expect((await lookup(a, JANSEN, await buyerHeaders(a, 'jansen-bouw'))).price).toEqual(
       own.price,
     );
+  });
+
+  it('reverse-charges a German company with a valid VAT id, with the legal note', async () => {
+    const res = await gql<{ products: { edges: Array<{ node: { variants: VariantPrices[] } }> } }>(
+      a.port,
+      'autoparts-delta.localhost',
+      `{ products(first: 1) { edges { node { variants { price { taxRate taxNote source } } } } } }`,
+      {},
+      { ...(await buyerHeaders(a, 'autoparts-delta')), 'accept-language': 'en' },
+    );
+    const price = res.data!.products.edges[0].node.variants[0].price as unknown as {
+      taxRate: string;
+      taxNote: string | null;
+    };
+    expect(price.taxRate).toBe('0.00');
+    expect(price.taxNote).toMatch(/reverse charged/);
+    // A Dutch company pays Dutch VAT and needs no note.
+    const nl = await lookup(a, JANSEN, await buyerHeaders(a, 'jansen-bouw'));
+    expect(nl.price!.taxRate).toBe('21.00');
+  });
+
+  it('prices cart lines exactly as the product page does, with VAT per line', async () => {
+    const headers = await buyerHeaders(a, 'jansen-bouw');
+    const page = await lookup(a, JANSEN, headers);
+    const [tenant] = await maintenance<Array<{ id: string; company_id: string }>>(
+      `SELECT t.id, c.id AS company_id FROM tenant t JOIN company c ON c.tenant_id = t.id AND c.code = t.slug
+       WHERE t.slug = 'jansen-bouw'`,
+      [],
+    );
+    const snapshot = (await a.app.get(TenantDirectory).resolveHost(JANSEN))!;
+    const company = (await a.app.get(CompanyDirectory).get(snapshot, tenant.company_id))!;
+    const ctx = createTenantContext(snapshot, 'line-test', 'nl', {
+      id: 'u',
+      company,
+      canSeePrices: false, // hidden prices still price orders
+    });
+    const [variant] = (await a.app
+      .get(TenantDb)
+      .run(ctx, (em) => em.query(`SELECT id FROM variant WHERE sku = $1`, [sku]))) as Array<{
+      id: number;
+    }>;
+    const line = (quantity: number) => ({
+      variant: { id: variant.id, sku, categoryPath: [], taxCategory: 'standard' as const },
+      quantity,
+    });
+    const priced = await a.app.get(LinePricingService).price(ctx, [line(3), line(25)]);
+    const cents = (amount: string) => Math.round(Number(amount) * 100);
+    expect(priced.lines[0]).toMatchObject({
+      unitMinor: cents(page.price!.unit.amount),
+      source: 'CONTRACT',
+      netMinor: 3 * cents(page.price!.unit.amount),
+    });
+    expect(priced.lines[1]).toMatchObject({
+      unitMinor: cents(page.tier25!.unit.amount),
+      minQuantity: 25,
+      netMinor: 25 * cents(page.tier25!.unit.amount),
+    });
+    for (const l of priced.lines) {
+      expect(l.tax.rate).toBe('21.00');
+      // Half up per line, in integers.
+      expect(l.taxMinor).toBe(Math.round((l.netMinor * 21) / 100));
+    }
+    expect(priced.totals.netMinor).toBe(priced.lines[0].netMinor + priced.lines[1].netMinor);
+    expect(priced.totals.taxMinor).toBe(priced.lines[0].taxMinor + priced.lines[1].taxMinor);
   });
 
   it('hides prices from a user who may not see them', async () => {

@@ -14,3 +14,4 @@ import { ListPriceEntity, PriceListEntity, PriceListEntryEntity } from './price-
 export const PRICING_ENTITIES = [PriceListEntity, ListPriceEntity, PriceListEntryEntity];
 export * from './price-change.service';
 export * from './company-id';
+export * from './line-pricing.service';

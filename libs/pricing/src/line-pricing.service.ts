@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import type { TaxCategory } from '@vitrine/catalog';
+import { VitrineError } from '@vitrine/errors';
+import type { TenantContext } from '@vitrine/tenancy';
+import { assertMinor } from './money';
+import type { PriceSource } from './price-resolution';
+import { PriceService } from './price.service';
+import { lineTaxMinor, sumVat, type TaxDecision, type VatTotals } from './tax';
+
+/** What a line needs to be priced: the variant as the catalog describes it, and a quantity. */
+export interface LineToPrice {
+  variant: {
+    id: number;
+    sku: string;
+    categoryPath: readonly string[];
+    taxCategory: TaxCategory;
+  };
+  quantity: number;
+}
+
+export interface PricedLine {
+  sku: string;
+  quantity: number;
+  unitMinor: number;
+  source: PriceSource;
+  /** The quantity tier that applied. */
+  minQuantity: number;
+  /** unit × quantity, exact. */
+  netMinor: number;
+  tax: TaxDecision;
+  /** net × rate, rounded half up once per line. */
+  taxMinor: number;
+}
+
+export interface PricedLines {
+  currency: string;
+  lines: PricedLine[];
+  totals: VatTotals;
+}
+
+/**
+ * Prices cart and order lines with the same data and the same resolution as `Variant.price`,
+ * so a buyer never sees one price on the product page and another in the cart. Lines are
+ * priced whether or not the viewer may *see* prices: a user whose company hides prices still
+ * orders at the right price. A line nothing prices is refused (NOT_FOUND with its SKU) rather
+ * than priced at zero.
+ */
+@Injectable()
+export class LinePricingService {
+  constructor(private readonly prices: PriceService) {}
+
+  async price(
+    ctx: TenantContext,
+    lines: readonly LineToPrice[],
+    at = new Date(),
+  ): Promise<PricedLines> {
+    const data = await this.prices.pricingData(
+      ctx,
+      lines.map((l) => l.variant.id),
+    );
+    const priced = lines.map((line): PricedLine => {
+      const d = data.get(line.variant.id);
+      const resolved = d
+        ? this.prices.resolve(ctx, d, line.quantity, line.variant.categoryPath, at)
+        : null;
+      if (!resolved)
+        throw new VitrineError(
+          'NOT_FOUND',
+          `${line.variant.sku} has no price for you; ask for a quote.`,
+          {
+            sku: line.variant.sku,
+          },
+        );
+      const netMinor = assertMinor(resolved.amountMinor * line.quantity);
+      const tax = this.prices.tax(ctx, line.variant.taxCategory, at);
+      return {
+        sku: line.variant.sku,
+        quantity: line.quantity,
+        unitMinor: resolved.amountMinor,
+        source: resolved.source,
+        minQuantity: resolved.minQuantity,
+        netMinor,
+        tax,
+        taxMinor: lineTaxMinor(netMinor, tax.rate),
+      };
+    });
+    return {
+      currency: ctx.priceContext.currency,
+      lines: priced,
+      totals: sumVat(priced.map((l) => ({ netMinor: l.netMinor, rate: l.tax.rate }))),
+    };
+  }
+}
