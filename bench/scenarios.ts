@@ -171,6 +171,27 @@ export function firstVariantSku(data: unknown): string | null {
   return null;
 }
 
+/** The catalog page on bench-0001 as a buyer of one of its two fixture companies (PricingSeeder). */
+function contractComparison(
+  name: string,
+  description: string,
+  company: string,
+  contract: 'some' | 'none',
+): Scenario {
+  return {
+    name,
+    description,
+    host: HOSTS.firstExtraTenant,
+    method: 'POST',
+    path: '/graphql',
+    body: { query: CATALOG_PAGE_QUERY },
+    buyer: { company },
+    check: pricedPage(contract),
+    skipReason: (flags) =>
+      flags.tenants >= 1 ? null : 'needs --tenants >= 1 (the fixture lives on bench-0001)',
+  };
+}
+
 /**
  * Every scenario `npm run bench` knows, in the order they run. Add new ones at the end so
  * earlier results stay comparable; see bench/README.md.
@@ -272,30 +293,18 @@ export const SCENARIOS: readonly Scenario[] = [
       return { skus: skus.slice(0, 200) };
     },
   },
-  {
-    name: 'catalog-page-contract-50k',
-    description: 'catalog-page for a company with 50,000 contract prices (compare: -no-contract)',
-    host: HOSTS.firstExtraTenant,
-    method: 'POST',
-    path: '/graphql',
-    body: { query: CATALOG_PAGE_QUERY },
-    buyer: { company: 'bench-contract' },
-    check: pricedPage('some'),
-    skipReason: (flags) =>
-      flags.tenants >= 1 ? null : 'needs --tenants >= 1 (the fixture lives on bench-0001)',
-  },
-  {
-    name: 'catalog-page-no-contract',
-    description: 'the same catalog page for a company of the same tenant without contract prices',
-    host: HOSTS.firstExtraTenant,
-    method: 'POST',
-    path: '/graphql',
-    body: { query: CATALOG_PAGE_QUERY },
-    buyer: { company: 'bench-none' },
-    check: pricedPage('none'),
-    skipReason: (flags) =>
-      flags.tenants >= 1 ? null : 'needs --tenants >= 1 (the fixture lives on bench-0001)',
-  },
+  contractComparison(
+    'catalog-page-contract-50k',
+    'catalog-page for a company with 50,000 contract prices (compare: -no-contract)',
+    'bench-contract',
+    'some',
+  ),
+  contractComparison(
+    'catalog-page-no-contract',
+    'the same catalog page for a company of the same tenant without contract prices',
+    'bench-none',
+    'none',
+  ),
 ];
 
 /**
