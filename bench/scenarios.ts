@@ -171,6 +171,17 @@ export function firstVariantSku(data: unknown): string | null {
   return null;
 }
 
+/**
+ * A SKU of jansen-bouw's first catalog page. The seeded data's generator may change: scenarios
+ * discover a SKU instead of hard-coding one that might no longer exist.
+ */
+async function discoverSku(ctx: ScenarioContext): Promise<string> {
+  const data = await ctx.graphql(HOSTS.jansenBouw, { query: CATALOG_PAGE_QUERY });
+  const sku = firstVariantSku(data);
+  if (sku === null) throw new Error('the catalog page returned no variant to take a SKU from');
+  return sku;
+}
+
 /** The catalog page on bench-0001 as a buyer of one of its two fixture companies (PricingSeeder). */
 function contractComparison(
   name: string,
@@ -215,14 +226,7 @@ export const SCENARIOS: readonly Scenario[] = [
     method: 'POST',
     path: '/graphql',
     body: { query: PRODUCT_BY_SKU_QUERY },
-    // The SKU comes from the seeded data, whose generator may change: discover it instead of
-    // hard-coding one that might no longer exist.
-    prepare: async (ctx) => {
-      const data = await ctx.graphql(HOSTS.jansenBouw, { query: CATALOG_PAGE_QUERY });
-      const sku = firstVariantSku(data);
-      if (sku === null) throw new Error('the catalog page returned no variant to take a SKU from');
-      return { sku };
-    },
+    prepare: async (ctx) => ({ sku: await discoverSku(ctx) }),
   },
   {
     name: 'tenant-info',
@@ -261,12 +265,7 @@ export const SCENARIOS: readonly Scenario[] = [
     method: 'POST',
     path: '/graphql',
     body: { query: SEARCH_QUERY },
-    prepare: async (ctx) => {
-      const data = await ctx.graphql(HOSTS.jansenBouw, { query: CATALOG_PAGE_QUERY });
-      const sku = firstVariantSku(data);
-      if (sku === null) throw new Error('the catalog page returned no variant to take a SKU from');
-      return { search: sku };
-    },
+    prepare: async (ctx) => ({ search: await discoverSku(ctx) }),
   },
   {
     name: 'lookup-skus-200',
