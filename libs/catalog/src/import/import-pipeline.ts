@@ -50,6 +50,10 @@ export function resolveFormat(path: string, format?: string): ImportFormat {
  * upserts by key with content hashes, running the same file again completes it and changes
  * nothing else. A batch the database refuses as a whole (a constraint no validation foresaw)
  * is retried row by row, so that only the offending rows are rejected.
+ *
+ * Reading and committing overlap: while one batch is being committed the next one is read and
+ * validated (the database and the parser each get a core). Commits stay one at a time and in
+ * file order, so counters, rejects and progress come out as if they ran one after another.
  */
 export async function runImport<Row extends { line: number }>(
   path: string,
@@ -78,10 +82,19 @@ export async function runImport<Row extends { line: number }>(
     counters.rejected += new Set(list.map((r) => r.line)).size;
     await rejects.write(list);
   };
+  /** The commit in flight, if any: at most one, so batches commit in file order. */
+  const pending: { commit: Promise<void> | null } = { commit: null };
   const flush = async () => {
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
+    await pending.commit;
+    pending.commit = commit(rows);
+    // Awaited by the next flush or at the end; this only keeps a failure from being reported
+    // as unhandled while the next batch is still being read.
+    pending.commit.catch(() => undefined);
+  };
+  const commit = async (rows: Row[]) => {
     let outcome: BatchOutcome;
     try {
       outcome = await handler.commit(rows);
@@ -132,7 +145,9 @@ export async function runImport<Row extends { line: number }>(
       }
     }
     await flush();
+    await pending.commit;
   } finally {
+    await pending.commit?.catch(() => undefined);
     rejectsPath = await rejects.close();
   }
   await progress();

@@ -1,6 +1,6 @@
-import { parse } from 'csv-parse';
 import { createReadStream, promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { CsvParser, type CsvItem } from './csv-parser';
 import { ImportError, type ImportFormat } from './import.types';
 
 /** One record of the source file, or a line that could not be read as a record. */
@@ -28,9 +28,9 @@ export function formatFromPath(path: string): ImportFormat | null {
  * pulls records only as fast as the consumer awaits them, so a slow database slows the read
  * (backpressure) instead of filling memory.
  *
- * CSV: the first line is the header; `checkHeader` returns problems that make the whole file
- * unusable (unknown columns). A record with the wrong number of cells or broken quoting is
- * reported as that line's error and the file goes on. NDJSON: one object per line; blank lines
+ * CSV (`CsvParser`): the first line is the header; `checkHeader` returns problems that make the
+ * whole file unusable (unknown columns). A record with the wrong number of cells or broken
+ * quoting is reported as that line's error and the file goes on. NDJSON: one object per line; blank lines
  * are skipped, a line that is not JSON is that line's error.
  */
 export async function openSource(
@@ -55,49 +55,59 @@ function csvSource(
   bytesTotal: number,
   opts: { delimiter?: string; checkHeader?: (columns: string[]) => string[] },
 ): SourceReader {
+  let parser: CsvParser;
+  try {
+    parser = new CsvParser(opts.delimiter ?? ',');
+  } catch (err) {
+    throw new ImportError((err as Error).message, 'usage');
+  }
   let bytes = 0;
-  const skipped: SourceRecord[] = [];
-  let headerProblems: string[] = [];
-  const parser = parse({
-    bom: true,
-    delimiter: opts.delimiter ?? ',',
-    info: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    on_skip: (err) => {
-      if (err) skipped.push({ line: Number(err.lines) || 0, error: err.message });
-      return undefined;
-    },
-    columns: (header: string[]) => {
-      const columns = header.map((h) => h.trim().toLowerCase());
-      headerProblems = opts.checkHeader?.(columns) ?? [];
-      return columns;
-    },
-  });
-  const stream = createReadStream(path);
-  stream.on('error', (err) => parser.destroy(err));
-  stream.pipe(parser);
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 });
   async function* records(): AsyncGenerator<SourceRecord> {
-    try {
-      for await (const item of parser as AsyncIterable<{
-        record: Record<string, string>;
-        info: { lines: number; bytes: number };
-      }>) {
-        if (headerProblems.length > 0) break;
-        while (skipped.length > 0) yield skipped.shift()!;
-        bytes = item.info.bytes;
-        yield { line: item.info.lines, record: item.record };
+    let columns: string[] | null = null;
+    /** Records of one chunk; a record names its cells by the header's columns. */
+    function* items(list: CsvItem[]): Generator<SourceRecord> {
+      for (const item of list) {
+        if ('error' in item) {
+          if (!columns)
+            throw new ImportError(`${path}: the header line: ${item.error}`, 'invalidInput');
+          yield item;
+          continue;
+        }
+        if (!columns) {
+          columns = item.cells.map((h) => h.trim().toLowerCase());
+          const problems = opts.checkHeader?.(columns) ?? [];
+          if (problems.length > 0)
+            throw new ImportError(`${path}: ${problems.join('; ')}`, 'invalidInput');
+          continue;
+        }
+        const cells = item.cells;
+        if (cells.length !== columns.length) {
+          yield {
+            line: item.line,
+            error: `Invalid Record Length: columns length is ${columns.length}, got ${cells.length} on line ${item.line}`,
+          };
+          continue;
+        }
+        const record: Record<string, string> = {};
+        for (let c = 0; c < columns.length; c++) record[columns[c]] = cells[c];
+        yield { line: item.line, record };
       }
-      if (headerProblems.length > 0)
-        throw new ImportError(`${path}: ${headerProblems.join('; ')}`, 'invalidInput');
-      while (skipped.length > 0) yield skipped.shift()!;
+    }
+    try {
+      for await (const chunk of stream as AsyncIterable<string>) {
+        bytes = stream.bytesRead;
+        yield* items(parser.push(chunk));
+      }
+      yield* items(parser.end());
+      if (!columns)
+        throw new ImportError(`${path}: the file is empty (no header line)`, 'invalidInput');
       bytes = bytesTotal;
     } catch (err) {
       if (err instanceof ImportError) throw err;
       throw new ImportError(`${path}: ${(err as Error).message}`, 'invalidInput');
     } finally {
       stream.destroy();
-      parser.destroy();
     }
   }
   return { records: records(), bytesRead: () => bytes, bytesTotal };
