@@ -21,10 +21,19 @@ import {
   type PriceRow,
   type TenantInfo,
 } from './price-row';
-import { formatPeriod, INSTALLATION_TIME_ZONE, overlaps, sqlInstant } from './validity';
+import {
+  formatPeriod,
+  INSTALLATION_TIME_ZONE,
+  overlaps,
+  sqlInstant,
+  type Period,
+} from './validity';
 
 /** Rows per transaction unless `--batch-size` says otherwise: price rows are small. */
 export const PRICE_BATCH_SIZE = 10_000;
+
+/** SKUs whose variant ids are kept between batches (about 80 bytes each). */
+const VARIANT_CACHE = 200_000;
 
 /** Tables a price import writes, analyzed after a load (PGlite has no autovacuum). */
 const IMPORTED_TABLES = ['list_price', 'price_list_entry', 'contract_price'];
@@ -43,25 +52,36 @@ interface Resolved {
   group: string;
 }
 
-/** A stored price that overlaps a row's period: its tier and period. */
-interface StoredPeriod {
+/** A stored price of a row's list and article (or company and article) whose period overlaps the row's. */
+export interface StoredPrice {
   minQuantity: number;
   from: number;
   until: number;
+  amountMinor: number;
+  currency: string;
 }
 
 /**
  * `vitrine import prices`: list prices, price-list entries and contract prices from one CSV or
  * NDJSON file, through the catalog's import pipeline (batches, one transaction each, reject
- * file, exit codes). Writes are batched unnest upserts by key that skip rows whose stored
- * values are the row's, so importing the same file again writes nothing. After each batch that
- * changed prices the affected tenants' versions are bumped in the same transaction and, after
- * the commit, published, so the next request sees the new prices.
+ * file, exit codes).
+ *
+ * Per batch a handful of statements, none per row: SKUs, companies and lists are resolved with
+ * one query each (SKUs and companies cached between batches); one query per kind fetches the
+ * stored prices whose periods overlap the rows' (the period check, and which rows are new,
+ * changed or unchanged); then one unnest INSERT for new keys and one UPDATE for changed ones.
+ * Unchanged rows are not written at all, so importing the same file again writes nothing. List
+ * prices, which have no periods, are upserted (`ON CONFLICT … WHERE values differ`).
+ *
+ * After each batch that changed prices the affected tenants' versions are bumped in the same
+ * transaction and, after the commit, published, so the next request sees the new prices.
  */
 @Injectable()
 export class PriceImporter {
   /** tenant id + company code → company id; companies are few and rarely change. */
   private readonly companies = new Map<string, string>();
+  /** SKU → variant id: a price file names the same articles for many companies and tiers. */
+  private readonly variants = new Map<string, number>();
 
   constructor(
     private readonly db: TenantDb,
@@ -72,6 +92,7 @@ export class PriceImporter {
     const dict = await this.dictionary(options.installationTimeZone ?? INSTALLATION_TIME_ZONE);
     const keys = new KeyIndex();
     this.companies.clear();
+    this.variants.clear();
     const result = await runImport<PriceRow>(
       path,
       { ...options, batchSize: options.batchSize ?? PRICE_BATCH_SIZE },
@@ -186,26 +207,36 @@ export class PriceImporter {
       if (ok) resolved.push({ row, variantId: variantId!, ownerId, group: periodGroup(row) });
     }
 
+    // Validity: no overlaps within a list and article (or a company and article); what is
+    // stored tells which rows are new, changed or unchanged.
     const timed = resolved.filter((r) => r.row.type !== 'list');
-    const stored = await this.storedOverlaps(em, timed);
+    const stored = await this.storedPrices(em, timed);
     const refused = checkPeriods(timed, stored);
     for (const [r, reason] of refused) reject(r.row, 'valid_from', reason);
-    const writes = resolved.filter((r) => !refused.has(r));
+    const inserts: Resolved[] = [];
+    const updates: Resolved[] = [];
+    for (const r of timed) {
+      if (refused.has(r)) continue;
+      const same = stored
+        .get(r)
+        ?.find((s) => s.minQuantity === r.row.minQuantity && s.from === r.row.from);
+      if (!same) inserts.push(r);
+      else if (
+        same.until !== r.row.until ||
+        same.amountMinor !== r.row.amountMinor ||
+        same.currency !== r.row.currency
+      )
+        updates.push(r);
+      // else: stored as it is, nothing to write
+    }
     await this.createPriceLists(
       em,
-      writes.filter((r) => r.row.type === 'price_list' && r.ownerId === null),
+      inserts.filter((r) => r.row.type === 'price_list' && r.ownerId === null),
     );
 
-    const counts = { created: 0, updated: 0 };
-    const tally = (w: { created: string; updated: string }) => {
-      counts.created += Number(w.created);
-      counts.updated += Number(w.updated);
-      return Number(w.created) + Number(w.updated) > 0;
-    };
-    const listRows = writes.filter((r) => r.row.type === 'list');
-    const entryRows = writes.filter((r) => r.row.type === 'price_list');
-    const contractRows = writes.filter((r) => r.row.type === 'contract');
-
+    let created = 0;
+    let updated = 0;
+    const listRows = resolved.filter((r) => r.row.type === 'list');
     let listPrices = false;
     if (listRows.length > 0) {
       const [w] = (await em.query(
@@ -215,90 +246,147 @@ export class PriceImporter {
            ON CONFLICT (variant_id, currency) DO UPDATE SET amount_minor = EXCLUDED.amount_minor
            WHERE list_price.amount_minor IS DISTINCT FROM EXCLUDED.amount_minor
            RETURNING (xmax = 0) AS inserted)
-         SELECT count(*) FILTER (WHERE inserted) AS created,
-                count(*) FILTER (WHERE NOT inserted) AS updated FROM w`,
+         SELECT count(*) FILTER (WHERE inserted)::int AS created,
+                count(*) FILTER (WHERE NOT inserted)::int AS updated FROM w`,
         [
-          listRows.map((r) => r.variantId),
-          listRows.map((r) => r.row.currency),
-          listRows.map((r) => String(r.row.amountMinor)),
+          pgArray(listRows.map((r) => r.variantId)),
+          pgArray(listRows.map((r) => r.row.currency)),
+          pgArray(listRows.map((r) => r.row.amountMinor)),
         ],
-      )) as Array<{ created: string; updated: string }>;
-      listPrices = tally(w);
+      )) as Array<{ created: number; updated: number }>;
+      created += w.created;
+      updated += w.updated;
+      listPrices = w.created + w.updated > 0;
     }
 
-    let priceListIds: number[] = [];
-    if (entryRows.length > 0) {
-      const [w] = (await em.query(
-        `WITH w AS (
-           INSERT INTO price_list_entry (price_list_id, variant_id, min_quantity, valid_from, valid_until, amount_minor)
-           SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::timestamptz[], $5::timestamptz[], $6::bigint[])
-           ON CONFLICT (price_list_id, variant_id, min_quantity, valid_from) DO UPDATE
-             SET valid_until = EXCLUDED.valid_until, amount_minor = EXCLUDED.amount_minor, updated_at = now()
-           WHERE (price_list_entry.valid_until, price_list_entry.amount_minor)
-             IS DISTINCT FROM (EXCLUDED.valid_until, EXCLUDED.amount_minor)
-           RETURNING (xmax = 0) AS inserted, price_list_id)
-         SELECT count(*) FILTER (WHERE inserted) AS created,
-                count(*) FILTER (WHERE NOT inserted) AS updated,
-                coalesce(array_agg(DISTINCT price_list_id), '{}') AS lists FROM w`,
-        [
-          entryRows.map((r) => r.ownerId),
-          entryRows.map((r) => r.variantId),
-          entryRows.map((r) => r.row.minQuantity),
-          entryRows.map((r) => sqlInstant(r.row.from)),
-          entryRows.map((r) => sqlInstant(r.row.until)),
-          entryRows.map((r) => String(r.row.amountMinor)),
-        ],
-      )) as Array<{ created: string; updated: string; lists: number[] }>;
-      if (tally(w)) priceListIds = w.lists.map(Number);
+    // Price-list entries and contract prices: new keys are inserted, changed ones updated
+    // (a key written concurrently since the lookup fails the batch, which is then retried
+    // row by row and finds it).
+    const priceListIds = new Set<number>();
+    const tenantIds = new Set<string>();
+    for (const [kind, list] of [
+      ['insert', inserts],
+      ['update', updates],
+    ] as const) {
+      const entries = list.filter((r) => r.row.type === 'price_list');
+      if (entries.length > 0) {
+        const n = await this.writeEntries(em, kind, entries);
+        if (kind === 'insert') created += n;
+        else updated += n;
+        if (n > 0) for (const r of entries) priceListIds.add(r.ownerId as number);
+      }
+      const contracts = list.filter((r) => r.row.type === 'contract');
+      if (contracts.length > 0) {
+        const n = await this.writeContracts(em, kind, contracts);
+        if (kind === 'insert') created += n;
+        else updated += n;
+        if (n > 0) for (const r of contracts) tenantIds.add(r.row.tenantId!);
+      }
     }
-
-    let tenantIds: string[] = [];
-    if (contractRows.length > 0) {
-      const [w] = (await em.query(
-        `WITH w AS (
-           INSERT INTO contract_price (tenant_id, company_id, variant_id, min_quantity, valid_from, valid_until, amount_minor, currency)
-           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::timestamptz[], $6::timestamptz[], $7::bigint[], $8::text[])
-           ON CONFLICT (tenant_id, company_id, variant_id, min_quantity, valid_from) DO UPDATE
-             SET valid_until = EXCLUDED.valid_until, amount_minor = EXCLUDED.amount_minor,
-                 currency = EXCLUDED.currency, updated_at = now()
-           WHERE (contract_price.valid_until, contract_price.amount_minor, contract_price.currency)
-             IS DISTINCT FROM (EXCLUDED.valid_until, EXCLUDED.amount_minor, EXCLUDED.currency)
-           RETURNING (xmax = 0) AS inserted, tenant_id)
-         SELECT count(*) FILTER (WHERE inserted) AS created,
-                count(*) FILTER (WHERE NOT inserted) AS updated,
-                coalesce(array_agg(DISTINCT tenant_id), '{}') AS tenants FROM w`,
-        [
-          contractRows.map((r) => r.row.tenantId),
-          contractRows.map((r) => r.ownerId),
-          contractRows.map((r) => r.variantId),
-          contractRows.map((r) => r.row.minQuantity),
-          contractRows.map((r) => sqlInstant(r.row.from)),
-          contractRows.map((r) => sqlInstant(r.row.until)),
-          contractRows.map((r) => String(r.row.amountMinor)),
-          contractRows.map((r) => r.row.currency),
-        ],
-      )) as Array<{ created: string; updated: string; tenants: string[] }>;
-      if (tally(w)) tenantIds = w.tenants;
-    }
-
-    const bumped = await this.changes.record(em, { listPrices, priceListIds, tenantIds });
+    const written = created + updated;
+    const bumped = await this.changes.record(em, {
+      listPrices,
+      priceListIds: [...priceListIds],
+      tenantIds: [...tenantIds],
+    });
     return {
-      outcome: {
-        created: counts.created,
-        updated: counts.updated,
-        unchanged: writes.length - counts.created - counts.updated,
-        rejects,
-      },
+      outcome: { created, updated, unchanged: resolved.length - refused.size - written, rejects },
       tenantIds: bumped,
     };
   }
 
+  /** Inserts new or updates changed price-list entries; returns how many rows it wrote. */
+  private async writeEntries(
+    em: EntityManager,
+    kind: 'insert' | 'update',
+    rows: Resolved[],
+  ): Promise<number> {
+    const p = new Periods();
+    const params = [
+      pgArray(rows.map((r) => r.ownerId as number)),
+      pgArray(rows.map((r) => r.variantId)),
+      pgArray(rows.map((r) => r.row.minQuantity)),
+      pgArray(rows.map((r) => p.index(r.row))),
+      pgArray(rows.map((r) => r.row.amountMinor)),
+      ...p.params(),
+    ];
+    const x = `SELECT l, v, q, ($6::timestamptz[])[pi] AS f, ($7::timestamptz[])[pi] AS u, a
+      FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::bigint[]) AS x(l, v, q, pi, a)`;
+    const [w] = (await em.query(
+      kind === 'insert'
+        ? `WITH w AS (
+             INSERT INTO price_list_entry (price_list_id, variant_id, min_quantity, valid_from, valid_until, amount_minor)
+             ${x} RETURNING 1)
+           SELECT count(*)::int AS n FROM w`
+        : `WITH w AS (
+             UPDATE price_list_entry e SET valid_until = x.u, amount_minor = x.a, updated_at = now()
+             FROM (${x}) AS x
+             WHERE e.price_list_id = x.l AND e.variant_id = x.v AND e.min_quantity = x.q
+               AND e.valid_from = x.f AND (e.valid_until, e.amount_minor) IS DISTINCT FROM (x.u, x.a)
+             RETURNING 1)
+           SELECT count(*)::int AS n FROM w`,
+      params,
+    )) as Array<{ n: number }>;
+    return w.n;
+  }
+
+  /**
+   * Inserts new or updates changed contract prices; returns how many rows it wrote. Company
+   * and period are sent once each and referenced by index, so the per-row arrays hold numbers
+   * only (parsing uuids and timestamps for every row was a good part of a batch's cost).
+   */
+  private async writeContracts(
+    em: EntityManager,
+    kind: 'insert' | 'update',
+    rows: Resolved[],
+  ): Promise<number> {
+    const owners = new Indexer<string>();
+    const p = new Periods();
+    const params = [
+      pgArray(rows.map((r) => owners.index(r.ownerId as string, r))),
+      pgArray(rows.map((r) => r.variantId)),
+      pgArray(rows.map((r) => r.row.minQuantity)),
+      pgArray(rows.map((r) => p.index(r.row))),
+      pgArray(rows.map((r) => r.row.amountMinor)),
+      pgArray(owners.values.map((r) => r.row.tenantId!)),
+      pgArray(owners.keys),
+      pgArray(owners.values.map((r) => r.row.currency)),
+      ...p.params(),
+    ];
+    const x = `SELECT ($6::uuid[])[oi] AS t, ($7::uuid[])[oi] AS co, v, q,
+        ($9::timestamptz[])[pi] AS f, ($10::timestamptz[])[pi] AS u, a, ($8::text[])[oi] AS cur
+      FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::bigint[]) AS x(oi, v, q, pi, a)`;
+    const [w] = (await em.query(
+      kind === 'insert'
+        ? `WITH w AS (
+             INSERT INTO contract_price (tenant_id, company_id, variant_id, min_quantity, valid_from, valid_until, amount_minor, currency)
+             ${x} RETURNING 1)
+           SELECT count(*)::int AS n FROM w`
+        : `WITH w AS (
+             UPDATE contract_price c SET valid_until = x.u, amount_minor = x.a, currency = x.cur, updated_at = now()
+             FROM (${x}) AS x
+             WHERE c.tenant_id = x.t AND c.company_id = x.co AND c.variant_id = x.v
+               AND c.min_quantity = x.q AND c.valid_from = x.f
+               AND (c.valid_until, c.amount_minor, c.currency) IS DISTINCT FROM (x.u, x.a, x.cur)
+             RETURNING 1)
+           SELECT count(*)::int AS n FROM w`,
+      params,
+    )) as Array<{ n: number }>;
+    return w.n;
+  }
+
+  /** Variant ids by SKU: from the cache, the rest with one query. */
   private async variantIds(em: EntityManager, rows: PriceRow[]): Promise<Map<string, number>> {
-    const skus = [...new Set(rows.map((r) => r.sku))];
-    const found = (await em.query(`SELECT id, sku FROM variant WHERE sku = ANY($1::text[])`, [
-      skus,
-    ])) as Array<{ id: number; sku: string }>;
-    return new Map(found.map((v) => [v.sku, v.id]));
+    const missing = new Set<string>();
+    for (const r of rows) if (!this.variants.has(r.sku)) missing.add(r.sku);
+    if (missing.size > 0) {
+      const found = (await em.query(`SELECT id, sku FROM variant WHERE sku = ANY($1::text[])`, [
+        [...missing],
+      ])) as Array<{ id: number; sku: string }>;
+      if (this.variants.size + found.length > VARIANT_CACHE) this.variants.clear();
+      for (const v of found) this.variants.set(v.sku, v.id);
+    }
+    return this.variants;
   }
 
   /** Ids and currencies of the batch's price lists that exist. */
@@ -360,14 +448,15 @@ export class PriceImporter {
 
   /**
    * Stored prices of the same list and article (or company and article) whose period overlaps
-   * a row's without being the same period. One query per kind for the batch, probing each
-   * distinct (group, period) once (tiers share a period).
+   * a row's: other periods (conflicts) and the row's own key (to tell new, changed and
+   * unchanged rows apart). One query per kind for the batch, probing each distinct
+   * (group, period) once, since tiers share a period.
    */
-  private async storedOverlaps(
+  private async storedPrices(
     em: EntityManager,
     rows: Resolved[],
-  ): Promise<Map<Resolved, StoredPeriod[]>> {
-    const out = new Map<Resolved, StoredPeriod[]>();
+  ): Promise<Map<Resolved, StoredPrice[]>> {
+    const out = new Map<Resolved, StoredPrice[]>();
     for (const kind of ['price_list', 'contract'] as const) {
       const probes = new Map<string, Resolved[]>();
       for (const r of rows) {
@@ -379,39 +468,51 @@ export class PriceImporter {
         else probes.set(key, [r]);
       }
       if (probes.size === 0) continue;
-      const heads = [...probes.values()].map((l) => l[0]);
+      const groups = [...probes.values()];
+      const heads = groups.map((l) => l[0]);
+      const owners = new Indexer<string | number>();
+      const p = new Periods();
       const params = [
-        heads.map((r) => r.ownerId),
-        heads.map((r) => r.variantId),
-        heads.map((r) => sqlInstant(r.row.from)),
-        heads.map((r) => sqlInstant(r.row.until)),
-        heads.map((r) => r.row.tenantId),
+        pgArray(heads.map((r) => owners.index(r.ownerId!, r))),
+        pgArray(heads.map((r) => r.variantId)),
+        pgArray(heads.map((r) => p.index(r.row))),
+        ...p.params(),
+        pgArray(owners.keys),
       ];
+      // b: the probes, with owner and period looked up by index ($1, $3) in $6 and $4/$5.
+      const probeRows = `unnest($1::int[], $2::int[], $3::int[]) WITH ORDINALITY AS x(oi, v, pi, i)`;
       const found = (await em.query(
         kind === 'contract'
-          ? `SELECT b.i, c.min_quantity AS q,
+          ? `SELECT b.i, c.min_quantity AS q, c.amount_minor AS a, c.currency AS cur,
                extract(epoch FROM c.valid_from) * 1000 AS f, extract(epoch FROM c.valid_until) * 1000 AS u
-             FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::timestamptz[], $5::uuid[])
-               WITH ORDINALITY AS b(o, v, f, u, t, i)
+             FROM (SELECT ($7::uuid[])[oi] AS t, ($6::uuid[])[oi] AS o, v,
+                     ($4::timestamptz[])[pi] AS f, ($5::timestamptz[])[pi] AS u, i FROM ${probeRows}) b
              JOIN contract_price c ON c.tenant_id = b.t AND c.company_id = b.o AND c.variant_id = b.v
-             WHERE c.valid_from < b.u AND b.f < c.valid_until
-               AND (c.valid_from <> b.f OR c.valid_until <> b.u)`
-          : `SELECT b.i, e.min_quantity AS q,
+             WHERE c.valid_from < b.u AND b.f < c.valid_until`
+          : `SELECT b.i, e.min_quantity AS q, e.amount_minor AS a, NULL AS cur,
                extract(epoch FROM e.valid_from) * 1000 AS f, extract(epoch FROM e.valid_until) * 1000 AS u
-             FROM unnest($1::int[], $2::int[], $3::timestamptz[], $4::timestamptz[])
-               WITH ORDINALITY AS b(o, v, f, u, i)
+             FROM (SELECT ($6::int[])[oi] AS o, v,
+                     ($4::timestamptz[])[pi] AS f, ($5::timestamptz[])[pi] AS u, i FROM ${probeRows}) b
              JOIN price_list_entry e ON e.price_list_id = b.o AND e.variant_id = b.v
-             WHERE e.valid_from < b.u AND b.f < e.valid_until
-               AND (e.valid_from <> b.f OR e.valid_until <> b.u)`,
-        kind === 'contract' ? params : params.slice(0, 4),
-      )) as Array<{ i: string; q: number; f: string; u: string }>;
-      const groups = [...probes.values()];
+             WHERE e.valid_from < b.u AND b.f < e.valid_until`,
+        kind === 'contract'
+          ? [...params, pgArray(owners.values.map((r) => r.row.tenantId!))]
+          : params,
+      )) as Array<{ i: string; q: number; a: string; cur: string | null; f: string; u: string }>;
       for (const s of found) {
-        const period = { minQuantity: Number(s.q), from: Number(s.f), until: Number(s.u) };
-        for (const r of groups[Number(s.i) - 1]) {
+        const group = groups[Number(s.i) - 1];
+        const price: StoredPrice = {
+          minQuantity: Number(s.q),
+          from: Number(s.f),
+          until: Number(s.u),
+          amountMinor: Number(s.a),
+          // Price-list entries are in their list's currency, which the rows were checked against.
+          currency: s.cur?.trim() ?? group[0].row.currency,
+        };
+        for (const r of group) {
           const list = out.get(r);
-          if (list) list.push(period);
-          else out.set(r, [period]);
+          if (list) list.push(price);
+          else out.set(r, [price]);
         }
       }
     }
@@ -420,54 +521,108 @@ export class PriceImporter {
 }
 
 /**
+ * A PostgreSQL array literal (`{1,2,3}`) of values that need no quoting: numbers, uuids,
+ * instants (`2027-01-01T00:00:00.000Z`, `-infinity`) and currency codes. Much cheaper than the
+ * driver's element-by-element escaping for batches of thousands.
+ */
+function pgArray(values: ReadonlyArray<string | number>): string {
+  return `{${values.join(',')}}`;
+}
+
+/** Distinct values of a batch, numbered from 1 (SQL arrays), with the row that brought each. */
+class Indexer<K> {
+  readonly keys: K[] = [];
+  readonly values: Resolved[] = [];
+  private readonly ids = new Map<K, number>();
+
+  index(key: K, row: Resolved): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      this.keys.push(key);
+      this.values.push(row);
+      id = this.keys.length;
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+}
+
+/** The distinct periods of a batch (usually one or two), numbered from 1, as two timestamptz arrays. */
+class Periods {
+  private readonly from: number[] = [];
+  private readonly until: number[] = [];
+
+  index(p: Period): number {
+    for (let i = 0; i < this.from.length; i++)
+      if (this.from[i] === p.from && this.until[i] === p.until) return i + 1;
+    this.from.push(p.from);
+    this.until.push(p.until);
+    return this.from.length;
+  }
+
+  params(): [string, string] {
+    return [pgArray(this.from.map(sqlInstant)), pgArray(this.until.map(sqlInstant))];
+  }
+}
+
+const samePeriod = (a: Period, b: Period) => a.from === b.from && a.until === b.until;
+
+/**
  * Rows whose period overlaps another period of the same group without being the same period
  * (tiers of one period share it exactly): an earlier row of the batch, or a stored price that
- * no accepted row of the batch replaces. Earlier batches of the file are stored already.
- * Refusing a row can expose a stored price it would have replaced, so the check repeats
- * until nothing more is refused.
+ * no accepted row of the batch replaces (same tier and valid_from). Earlier batches of the
+ * file are stored already. Refusing a row can expose a stored price it would have replaced,
+ * so a group is checked again until nothing more is refused.
  */
 export function checkPeriods(
   rows: readonly Resolved[],
-  stored: ReadonlyMap<Resolved, readonly StoredPeriod[]>,
+  stored: ReadonlyMap<Resolved, ReadonlyArray<Period & { minQuantity: number }>>,
 ): Map<Resolved, string> {
-  const refusedByStore = new Map<Resolved, string>();
-  for (;;) {
-    const refused = new Map<Resolved, string>(refusedByStore);
-    const periods = new Map<string, Array<{ from: number; until: number; line: number }>>();
-    for (const r of rows) {
-      if (refused.has(r)) continue;
-      const seen = periods.get(r.group) ?? [];
-      const clash = seen.find(
-        (p) => (p.from !== r.row.from || p.until !== r.row.until) && overlaps(p, r.row),
-      );
-      if (clash) {
-        refused.set(
-          r,
-          `the period ${formatPeriod(r.row, r.row.zone)} overlaps ${formatPeriod(clash, r.row.zone)} on line ${clash.line}; tiers of one period must have the same valid_from and valid_until`,
-        );
-        continue;
-      }
-      if (!seen.some((p) => p.from === r.row.from && p.until === r.row.until))
-        seen.push({ from: r.row.from, until: r.row.until, line: r.row.line });
-      periods.set(r.group, seen);
-    }
-    const replaced = new Set<string>();
-    for (const r of rows)
-      if (!refused.has(r)) replaced.add(`${r.group}\u0000${r.row.minQuantity}\u0000${r.row.from}`);
-    let more = false;
-    for (const r of rows) {
-      if (refused.has(r)) continue;
-      const clash = stored
-        .get(r)
-        ?.find((s) => !replaced.has(`${r.group}\u0000${s.minQuantity}\u0000${s.from}`));
-      if (clash) {
-        refusedByStore.set(
-          r,
-          `the period ${formatPeriod(r.row, r.row.zone)} overlaps the stored period ${formatPeriod(clash, r.row.zone)} (from ${clash.minQuantity} piece(s)); tiers of one period must have the same valid_from and valid_until`,
-        );
-        more = true;
-      }
-    }
-    if (!more) return refused;
+  const groups = new Map<string, Resolved[]>();
+  for (const r of rows) {
+    const g = groups.get(r.group);
+    if (g) g.push(r);
+    else groups.set(r.group, [r]);
   }
+  const out = new Map<Resolved, string>();
+  for (const group of groups.values()) {
+    const byStore = new Map<Resolved, string>();
+    for (;;) {
+      const refused = new Map(byStore);
+      const accepted: Resolved[] = [];
+      for (const r of group) {
+        if (refused.has(r)) continue;
+        const clash = accepted.find((a) => !samePeriod(a.row, r.row) && overlaps(a.row, r.row));
+        if (clash)
+          refused.set(
+            r,
+            `the period ${formatPeriod(r.row, r.row.zone)} overlaps ${formatPeriod(clash.row, r.row.zone)} on line ${clash.row.line}; tiers of one period must have the same valid_from and valid_until`,
+          );
+        else accepted.push(r);
+      }
+      let more = false;
+      for (const r of accepted) {
+        const clash = stored
+          .get(r)
+          ?.find(
+            (s) =>
+              !samePeriod(s, r.row) &&
+              overlaps(s, r.row) &&
+              !accepted.some((a) => a.row.minQuantity === s.minQuantity && a.row.from === s.from),
+          );
+        if (clash) {
+          byStore.set(
+            r,
+            `the period ${formatPeriod(r.row, r.row.zone)} overlaps the stored period ${formatPeriod(clash, r.row.zone)} (from ${clash.minQuantity} piece(s)); tiers of one period must have the same valid_from and valid_until`,
+          );
+          more = true;
+        }
+      }
+      if (!more) {
+        for (const [r, reason] of refused) out.set(r, reason);
+        break;
+      }
+    }
+  }
+  return out;
 }

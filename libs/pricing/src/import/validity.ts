@@ -80,9 +80,17 @@ export function formatPeriod(p: Period, zone: string): string {
   return `[${formatEdge(p.from, zone)}, ${formatEdge(p.until, zone)})`;
 }
 
-/** An instant as a PostgreSQL timestamptz literal. */
+const literals = new Map<number, string>();
+
+/** An instant as a PostgreSQL timestamptz literal (a batch repeats the same few). */
 export function sqlInstant(ms: number): string {
   if (ms === Infinity) return 'infinity';
   if (ms === -Infinity) return '-infinity';
-  return new Date(ms).toISOString();
+  let s = literals.get(ms);
+  if (s === undefined) {
+    s = new Date(ms).toISOString();
+    if (literals.size >= CACHE_LIMIT) literals.clear();
+    literals.set(ms, s);
+  }
+  return s;
 }
