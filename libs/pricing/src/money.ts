@@ -89,11 +89,20 @@ export function roundHalfUp(n: bigint, d: bigint): bigint {
  */
 export function formatMoney(amountMinor: number, currency: string, locale: string): string {
   assertMinor(amountMinor);
-  const exp = currencyExponent(currency);
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: exp,
-    maximumFractionDigits: exp,
-  }).format(Number(formatDecimal(amountMinor, currency)));
+  const key = `${locale}|${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    const exp = currencyExponent(currency);
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: exp,
+      maximumFractionDigits: exp,
+    });
+    moneyFormats.set(key, format);
+  }
+  return format.format(Number(formatDecimal(amountMinor, currency)));
 }
+
+/** Formatters per (locale, currency): a page formats dozens of prices with the same one. */
+const moneyFormats = new Map<string, Intl.NumberFormat>();
