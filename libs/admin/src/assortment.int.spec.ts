@@ -1,11 +1,7 @@
-import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
-import { CacheModule } from '@vitrine/cache';
 import { AssortmentService, CatalogModule } from '@vitrine/catalog';
-import { ConfigModule, loadConfig } from '@vitrine/config';
-import { DatabaseModule, TenantDb } from '@vitrine/database';
-import { TenancyModule } from '@vitrine/tenancy';
-import { createTestDatabase, type TestDatabase } from '@vitrine/testing';
+import { TenantDb } from '@vitrine/database';
+import { createTestContext, createTestDatabase, type TestDatabase } from '@vitrine/testing';
 import { AdminModule } from './admin.module';
 import { DemoSeedService } from './demo-seed.service';
 import { DEFAULT_THEME, TenantFileError, type LoadedTenant } from './tenant-file';
@@ -72,24 +68,9 @@ describe('assortment materialization', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+    app = await createTestContext(db, [CatalogModule, AdminModule], {
       TENANTS_DIR: '/nonexistent-tenants-dir',
     });
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ config: db.config, dataSource: db.dataSource }),
-        CacheModule.forRoot({ redisUrl: null }),
-        TenancyModule,
-        CatalogModule,
-        AdminModule,
-      ],
-    })
-      .setLogger(false as never)
-      .compile();
-    app = await moduleRef.init();
     sync = app.get(TenantSyncService);
     assortment = app.get(AssortmentService);
     tenantDb = app.get(TenantDb);

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { Test } from '@nestjs/testing';
-import { CacheModule } from '@vitrine/cache';
 import { CatalogModule } from '@vitrine/catalog';
-import { ConfigModule, loadConfig } from '@vitrine/config';
-import { DatabaseModule } from '@vitrine/database';
-import { TenancyModule, TenantDirectory } from '@vitrine/tenancy';
+import { TenantDirectory } from '@vitrine/tenancy';
 import { TenantDb } from '@vitrine/database';
-import { asTenantRuntime, createTestDatabase, type TestDatabase } from '@vitrine/testing';
+import {
+  asTenantRuntime,
+  createTestContext,
+  createTestDatabase,
+  type TestDatabase,
+} from '@vitrine/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AdminModule } from './admin.module';
 import { DemoSeedService } from './demo-seed.service';
@@ -45,24 +46,9 @@ describe('TenantSyncService', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+    app = await createTestContext(db, [CatalogModule, AdminModule], {
       TENANTS_DIR: '/nonexistent-tenants-dir',
     });
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ config: db.config, dataSource: db.dataSource }),
-        CacheModule.forRoot({ redisUrl: null }),
-        TenancyModule,
-        CatalogModule,
-        AdminModule,
-      ],
-    })
-      .setLogger(false as never)
-      .compile();
-    app = await moduleRef.init();
     sync = app.get(TenantSyncService);
     // Catalog and price lists only: the tenants folder of this config does not exist.
     const seed = app.get(DemoSeedService);

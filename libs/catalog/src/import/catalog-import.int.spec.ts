@@ -1,14 +1,11 @@
-import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { mkdtempSync, readFileSync, existsSync, createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CacheModule } from '@vitrine/cache';
-import { ConfigModule, loadConfig } from '@vitrine/config';
-import { DatabaseModule, TenantDb } from '@vitrine/database';
-import { createTestDatabase, type TestDatabase } from '@vitrine/testing';
+import { TenantDb } from '@vitrine/database';
+import { createTestContext, createTestDatabase, type TestDatabase } from '@vitrine/testing';
 import { CatalogModule } from '../catalog.module';
 import { ImportJobService } from '../import-job.service';
 import { CatalogSeeder } from '../seed/catalog-seeder';
@@ -61,17 +58,7 @@ describe('catalog and customer-SKU imports', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' })),
-        DatabaseModule.forRoot({ config: db.config, dataSource: db.dataSource }),
-        CacheModule.forRoot({ redisUrl: null }),
-        CatalogModule,
-      ],
-    })
-      .setLogger(false as never)
-      .compile();
-    app = await moduleRef.init();
+    app = await createTestContext(db, [CatalogModule]);
     importer = app.get(CatalogImporter);
     // Categories and attribute definitions (and a few demo articles).
     await app.get(CatalogSeeder).seed({ variants: 20 });
