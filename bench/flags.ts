@@ -10,8 +10,10 @@ export interface BenchFlags {
   duration: number;
   /** Concurrent keep-alive connections autocannon opens. */
   connections: number;
-  /** Scenario names to run; empty means all of them. */
+  /** Scenario names to run; empty means all HTTP scenarios (import-prices runs only when named). */
   scenarios: string[];
+  /** Contract prices in the file of the import-prices scenario. */
+  importRows: number;
   /** Keep the temporary PGlite data directory after the run instead of deleting it. */
   keep: boolean;
   /** Reuse (and keep) this PGlite data directory instead of a fresh temporary one. */
@@ -29,6 +31,7 @@ export const DEFAULT_FLAGS: Readonly<BenchFlags> = Object.freeze({
   duration: 10,
   connections: 50,
   scenarios: [],
+  importRows: 1_000_000,
   keep: false,
   dataDir: null,
   out: null,
@@ -51,7 +54,10 @@ Options:
   --tenants N       extra generated tenants bench-0001 …               (default ${DEFAULT_FLAGS.tenants})
   --duration S      seconds of load per scenario and target            (default ${DEFAULT_FLAGS.duration})
   --connections C   concurrent connections                             (default ${DEFAULT_FLAGS.connections})
-  --scenario NAME   run only this scenario; repeat for several         (default: all)
+  --scenario NAME   run only this scenario; repeat for several         (default: all HTTP ones)
+                    import-prices: imports a file of contract prices twice with the CLI
+                    after the HTTP scenarios (runs only when named)
+  --import-rows N   contract prices in the import-prices file          (default ${DEFAULT_FLAGS.importRows})
   --keep            keep the temporary PGlite data directory
   --data-dir DIR    use (and keep) this PGlite data directory; reusing one skips seeding
   --out FILE        write the JSON report here instead of bench/results/<timestamp>.json
@@ -68,13 +74,15 @@ const INTEGER_FLAGS = {
   tenants: { min: 0, max: 10_000 },
   duration: { min: 1, max: 3600 },
   connections: { min: 1, max: 10_000 },
+  importRows: { min: 1, max: 10_000_000 },
 } as const;
 
 type IntegerFlag = keyof typeof INTEGER_FLAGS;
 
-function parseInteger(flag: IntegerFlag, raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_FLAGS[flag];
-  const { min, max } = INTEGER_FLAGS[flag];
+function parseInteger(key: IntegerFlag, raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_FLAGS[key];
+  const { min, max } = INTEGER_FLAGS[key];
+  const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   // Number('') is 0 and Number('1e3') is 1000: only plain digits are accepted.
   if (!/^\d+$/.test(raw.trim())) {
     throw new FlagError(`--${flag} expects a whole number, got '${raw}'`);
@@ -103,6 +111,7 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
         duration: { type: 'string' },
         connections: { type: 'string' },
         scenario: { type: 'string', multiple: true },
+        'import-rows': { type: 'string' },
         keep: { type: 'boolean' },
         'data-dir': { type: 'string' },
         out: { type: 'string' },
@@ -128,6 +137,7 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
     connections: parseInteger('connections', values.connections),
     // A repeated name would run the same scenario twice for no gain.
     scenarios: [...new Set(scenarios)],
+    importRows: parseInteger('importRows', values['import-rows']),
     keep: values.keep === true || dataDir !== null,
     dataDir,
     out: values.out ?? null,

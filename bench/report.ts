@@ -1,3 +1,5 @@
+import type { ImportScenarioResult } from './import-prices';
+
 /**
  * The part of an autocannon result the report reads. autocannon's own `Result` satisfies it;
  * tests build it by hand.
@@ -200,6 +202,8 @@ export interface BenchReport {
     duration: number;
     connections: number;
     scenarios: string[];
+    /** Rows of the import-prices file, when that scenario ran. */
+    importRows?: number;
   };
   database: 'pglite' | 'postgres';
   redis: boolean;
@@ -208,6 +212,8 @@ export interface BenchReport {
   /** Seconds from starting the API until /healthz answered (includes migration and seeding). */
   startupSeconds: number;
   scenarios: ScenarioRow[];
+  /** The import-prices scenario, when it was selected (bench/import-prices.ts). */
+  imports?: ImportScenarioResult[];
 }
 
 /** Reads the VmRSS line of a /proc/<pid>/status text, in kilobytes; null when absent. */
@@ -222,4 +228,19 @@ export function parseVmRssKb(status: string): number | null {
  */
 export function reportFileName(date: Date): string {
   return `${date.toISOString().replace(/[:.]/g, '-')}.json`;
+}
+
+/** The import-prices scenario for people: what was imported, and time and rate of each run. */
+export function formatImport(i: ImportScenarioResult): string {
+  const head = `${i.name}: ${i.status}${i.reason ? ` (${i.reason})` : ''}`;
+  if (!i.plan) return head;
+  const lines = [
+    `${head} — ${i.plan.rows.toLocaleString('en-US')} contract prices: ${i.plan.companies} companies × ${i.plan.articles.toLocaleString('en-US')} articles × ${i.plan.tiers} tiers`,
+  ];
+  for (const r of i.runs)
+    lines.push(
+      `  ${r.label.padEnd(16)} ${r.seconds.toFixed(1).padStart(7)} s  ${r.rowsPerSecond.toLocaleString('en-US').padStart(9)} rows/s  ` +
+        `(${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.rejected} rejected; process ${r.processSeconds} s)`,
+    );
+  return lines.join('\n');
 }

@@ -21,8 +21,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { CeilingReady, CeilingSpec } from './ceiling';
 import { BenchFlags, FlagError, HELP, parseFlags } from './flags';
 import { freePort, LOOPBACK, loopbackRequest } from './http';
+import { benchPriceImport, IMPORT_SCENARIO, type ImportScenarioResult } from './import-prices';
 import {
   BenchReport,
+  formatImport,
   formatTable,
   LoadResultLike,
   measuredRow,
@@ -425,10 +427,16 @@ function readRssKb(pid: number | undefined): number | null {
   }
 }
 
-async function bench(flags: BenchFlags, scenarios: Scenario[], paths: Paths, res: Resources) {
+async function bench(
+  flags: BenchFlags,
+  scenarios: Scenario[],
+  importPrices: boolean,
+  paths: Paths,
+  res: Resources,
+) {
   const date = new Date();
   log(
-    `Vitrine bench: ${scenarios.length} scenario(s), ${flags.duration} s × ${flags.connections} ` +
+    `Vitrine bench: ${scenarios.length + (importPrices ? 1 : 0)} scenario(s), ${flags.duration} s × ${flags.connections} ` +
       `connections each against the ceiling and the API; ${flags.products} products, ` +
       `${flags.tenants} extra tenants`,
   );
@@ -439,6 +447,28 @@ async function bench(flags: BenchFlags, scenarios: Scenario[], paths: Paths, res
   for (const s of scenarios) rows.push(await runScenario(s, flags, api, paths, res, ctx));
   const apiRssKb = readRssKb(api.child.pid);
   await res.stop(api.child);
+  // Imports run with the API stopped: the CLI opens the same database (PGlite allows one process).
+  const imports: ImportScenarioResult[] = [];
+  if (importPrices) {
+    const dir = mkdtempSync(join(tmpdir(), 'vitrine-bench-import-'));
+    res.addPath(dir);
+    imports.push(
+      await benchPriceImport({
+        rows: flags.importRows,
+        products: flags.products,
+        cliMain: paths.cliMain,
+        root: paths.root,
+        env: {
+          ...process.env,
+          ...(api.dataDir !== null ? { VITRINE_DATA_DIR: api.dataDir } : {}),
+          AUTH_TOKEN_SECRET: api.tokenSecret,
+        },
+        file: join(dir, 'contract-prices.csv'),
+        log,
+      }),
+    );
+    res.removePath(dir);
+  }
 
   const cpuList = cpus();
   const commit = git(paths.root, ['rev-parse', '--short', 'HEAD']);
@@ -456,16 +486,19 @@ async function bench(flags: BenchFlags, scenarios: Scenario[], paths: Paths, res
       tenants: flags.tenants,
       duration: flags.duration,
       connections: flags.connections,
-      scenarios: scenarios.map((s) => s.name),
+      scenarios: [...scenarios.map((s) => s.name), ...imports.map((i) => i.name)],
+      ...(importPrices ? { importRows: flags.importRows } : {}),
     },
     database: api.database,
     redis: api.redis,
     apiRssKb,
     startupSeconds: api.startupSeconds,
     scenarios: rows,
+    ...(importPrices ? { imports } : {}),
   };
 
-  process.stdout.write(`\n${formatTable(rows)}\n\n`);
+  if (rows.length > 0) process.stdout.write(`\n${formatTable(rows)}\n\n`);
+  for (const i of imports) process.stdout.write(`\n${formatImport(i)}\n\n`);
   const rss = apiRssKb === null ? 'unknown' : `${Math.round(apiRssKb / 1024)} MB`;
   process.stdout.write(
     `database ${report.database}, redis ${report.redis ? 'yes' : 'no'}, API RSS after run ${rss}, ` +
@@ -484,16 +517,20 @@ async function bench(flags: BenchFlags, scenarios: Scenario[], paths: Paths, res
   if (api.dataDir !== null && flags.keep) {
     process.stdout.write(`data kept in ${api.dataDir} (reuse it with --data-dir)\n`);
   }
-  return rows;
+  return { rows, imports };
 }
 
 /** Runs the benchmark; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let flags: BenchFlags;
   let scenarios: Scenario[];
+  let importPrices: boolean;
   try {
     flags = parseFlags(argv);
-    scenarios = selectScenarios(SCENARIOS, flags.scenarios);
+    // import-prices is not an HTTP scenario: it runs only when named.
+    importPrices = flags.scenarios.includes(IMPORT_SCENARIO);
+    const http = flags.scenarios.filter((n) => n !== IMPORT_SCENARIO);
+    scenarios = importPrices && http.length === 0 ? [] : selectScenarios(SCENARIOS, http);
   } catch (e) {
     log(`${(e as Error).message}\n`);
     if (e instanceof FlagError) log(HELP);
@@ -528,9 +565,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.once('SIGINT', interrupted('SIGINT', 130));
   process.once('SIGTERM', interrupted('SIGTERM', 143));
   try {
-    const rows = await bench(flags, scenarios, paths, res);
+    const { rows, imports } = await bench(flags, scenarios, importPrices, paths, res);
     // Functional failures (not timings) fail the command, so CI notices a broken scenario.
-    return rows.some((r) => r.status === 'failed') ? 1 : 0;
+    return [...rows, ...imports].some((r) => r.status === 'failed') ? 1 : 0;
   } catch (e) {
     log(`\nbench failed: ${(e as Error).message}`);
     return 1;

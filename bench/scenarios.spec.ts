@@ -60,6 +60,7 @@ describe('parseFlags', () => {
       '--scenario=tenant-info',
       '--out',
       'x.json',
+      '--import-rows=2000',
     ]);
     expect(flags).toEqual({
       products: 100_000,
@@ -67,6 +68,7 @@ describe('parseFlags', () => {
       duration: 30,
       connections: 8,
       scenarios: ['catalog-page', 'tenant-info'],
+      importRows: 2000,
       keep: false,
       dataDir: null,
       out: 'x.json',
@@ -95,6 +97,7 @@ describe('parseFlags', () => {
     [['--connections', '0'], /--connections must be between 1 and/],
     [['--products', '0'], /--products must be between 1 and/],
     [['--tenants', '10001'], /--tenants must be between 0 and 10000/],
+    [['--import-rows', '0'], /--import-rows must be between 1 and/],
     [['--verbose'], /verbose/],
     [['catalog-page'], /catalog-page/],
     [['--scenario', ''], /--scenario needs a name/],
