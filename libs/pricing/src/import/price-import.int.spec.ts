@@ -1,15 +1,16 @@
-import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CacheModule } from '@vitrine/cache';
 import { CatalogModule, CatalogSeeder, ImportError } from '@vitrine/catalog';
-import { ConfigModule, loadConfig } from '@vitrine/config';
-import { DatabaseModule, TenantDb } from '@vitrine/database';
-import { TenancyModule } from '@vitrine/tenancy';
-import { createTestDatabase, type TestDatabase } from '@vitrine/testing';
+import { TenantDb } from '@vitrine/database';
+import {
+  asTenantRuntime,
+  createTestContext,
+  createTestDatabase,
+  type TestDatabase,
+} from '@vitrine/testing';
 import { PriceChangeService } from '../price-change.service';
 import { PricingModule } from '../pricing.module';
 import { PriceImporter } from './price-importer';
@@ -86,19 +87,7 @@ describe('price import', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' })),
-        DatabaseModule.forRoot({ config: db.config, dataSource: db.dataSource }),
-        CacheModule.forRoot({ redisUrl: null }),
-        TenancyModule,
-        CatalogModule,
-        PricingModule,
-      ],
-    })
-      .setLogger(false as never)
-      .compile();
-    app = await moduleRef.init();
+    app = await createTestContext(db, [CatalogModule, PricingModule]);
     importer = app.get(PriceImporter);
     await app.get(CatalogSeeder).seed({ variants: 20 });
     for (const t of await q<{ id: string; slug: string }>(
@@ -381,19 +370,15 @@ describe('price import', () => {
   });
 
   it("keeps one tenant's contract prices from another tenant", async () => {
-    await db.dataSource.query(`DO $$ BEGIN CREATE ROLE vitrine_rls_probe NOLOGIN;
-      EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
-    await db.dataSource.query(`GRANT USAGE ON SCHEMA public TO vitrine_rls_probe`);
-    await db.dataSource.query(
-      `GRANT SELECT, UPDATE ON contract_price, company TO vitrine_rls_probe`,
-    );
     // As the runtime sees it: in a tenant's unit of work, as a role that row-level security
-    // applies to (tests connect as a superuser), and without any tenant filter in the SQL.
+    // applies to, and without any tenant filter in the SQL.
     const asTenant = (slug: string, sql: string) =>
-      new TenantDb(db.dataSource).run({ tenantId: tenant[slug] }, async (em) => {
-        await em.query(`SET LOCAL ROLE vitrine_rls_probe`);
-        return em.query(sql) as Promise<unknown>;
-      });
+      asTenantRuntime(
+        db.dataSource,
+        tenant[slug],
+        ['contract_price', 'company'],
+        (em) => em.query(sql) as Promise<unknown>,
+      );
     const a = tenant['tenant-a'];
     const seenByA = (await asTenant(
       'tenant-a',
@@ -413,11 +398,13 @@ describe('price import', () => {
       'tenant-b',
       `UPDATE contract_price SET amount_minor = 1 WHERE tenant_id = '${a}'`,
     );
-    const untouched = await q<{ n: number }>(
-      `SELECT count(*)::int AS n FROM contract_price WHERE tenant_id = $1 AND amount_minor = 1`,
+    await asTenant('tenant-b', `DELETE FROM contract_price WHERE tenant_id = '${a}'`);
+    const untouched = await q<{ n: number; changed: number }>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE amount_minor = 1)::int AS changed
+       FROM contract_price WHERE tenant_id = $1`,
       [a],
     );
-    expect(untouched).toEqual([{ n: 0 }]);
+    expect(untouched).toEqual([{ n: seenByA[0].n, changed: 0 }]);
   });
 
   it('refuses a file with unknown or missing columns as a whole', async () => {
