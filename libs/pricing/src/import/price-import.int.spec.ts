@@ -277,6 +277,25 @@ describe('price import', () => {
     expect(await versions()).toEqual({ ...v1, 'tenant-a': v1['tenant-a'] + 1 });
   });
 
+  it('commits a batch whose change could not be published, and publishes it later', async () => {
+    const changes = app.get(PriceChangeService);
+    const publish = jest
+      .spyOn(changes, 'publish')
+      .mockRejectedValueOnce(new Error('shared cache unreachable'));
+    const result = await importer.import(
+      await file(
+        'unpublished.csv',
+        csv(['contract,SKU-000007,2.10,,1,,tenant-b,BETA,,', 'list,SKU-000010,3.00,,,,,,,']),
+      ),
+      { batchSize: 1 },
+    );
+    expect(result).toMatchObject({ updated: 1, created: 1, rejected: 0 });
+    // Batch 1 failed to publish tenant B; batch 2 published it together with everyone.
+    expect(publish).toHaveBeenCalledTimes(2);
+    expect(publish.mock.calls[1][0]).toEqual(expect.arrayContaining([tenant['tenant-b']]));
+    publish.mockRestore();
+  });
+
   it('checks periods against stored prices, batch after batch', async () => {
     const first = await importer.import(
       await file(

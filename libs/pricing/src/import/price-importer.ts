@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   runImport,
   type BatchOutcome,
@@ -43,6 +43,14 @@ export interface PriceImportOptions extends ImportOptions {
   installationTimeZone?: string;
 }
 
+/** Ids resolved in earlier batches of one import. */
+interface ImportCache {
+  /** tenant id + company code → company id; companies are few and rarely change. */
+  companies: Map<string, string>;
+  /** SKU → variant id: a price file names the same articles for many companies and tiers. */
+  variants: Map<string, number>;
+}
+
 /** A row whose SKU (and company, list) the batch resolved to ids. */
 interface Resolved {
   row: PriceRow;
@@ -78,10 +86,7 @@ export interface StoredPrice {
  */
 @Injectable()
 export class PriceImporter {
-  /** tenant id + company code → company id; companies are few and rarely change. */
-  private readonly companies = new Map<string, string>();
-  /** SKU → variant id: a price file names the same articles for many companies and tiers. */
-  private readonly variants = new Map<string, number>();
+  private readonly log = new Logger('PriceImporter');
 
   constructor(
     private readonly db: TenantDb,
@@ -91,42 +96,63 @@ export class PriceImporter {
   async import(path: string, options: PriceImportOptions = {}): Promise<ImportResult> {
     const dict = await this.dictionary(options.installationTimeZone ?? INSTALLATION_TIME_ZONE);
     const keys = new KeyIndex();
-    this.companies.clear();
-    this.variants.clear();
-    const result = await runImport<PriceRow>(
-      path,
-      { ...options, batchSize: options.batchSize ?? PRICE_BATCH_SIZE },
-      {
-        checkHeader: checkPriceCsvHeader,
-        skuOf: (row) => row.sku,
-        toRow: (record, line) => {
-          const v = validatePriceRow(record, line, dict);
-          if (!v.ok) return v.rejects;
-          const row = v.row;
-          const first = keys.addOrGet(priceKey(row), line);
-          if (first !== 0)
-            return [
-              {
-                line,
-                sku: row.sku,
-                column: '-',
-                reason: `duplicate key: the ${describeKey(row)} is already on line ${first}`,
-              },
-            ];
-          // Later rows of a list the file creates are checked against the currency it gets.
-          if (v.newList)
-            dict.priceLists.set(row.priceList!, { currency: row.currency, tenants: [] });
-          return row;
+    const cache: ImportCache = { companies: new Map(), variants: new Map() };
+    // Tenants whose caches must be dropped: published after every batch; one that could not be
+    // (the shared cache unreachable) is retried with the next batch and at the end.
+    const unpublished = new Set<string>();
+    const publish = async (final: boolean) => {
+      if (unpublished.size === 0) return;
+      const ids = [...unpublished];
+      try {
+        await this.changes.publish(ids);
+        for (const id of ids) unpublished.delete(id);
+      } catch (err) {
+        if (final) throw err;
+        this.log.warn(`Price change not published yet, will retry: ${(err as Error).message}`);
+      }
+    };
+    let result: ImportResult;
+    try {
+      result = await runImport<PriceRow>(
+        path,
+        { ...options, batchSize: options.batchSize ?? PRICE_BATCH_SIZE },
+        {
+          checkHeader: checkPriceCsvHeader,
+          skuOf: (row) => row.sku,
+          toRow: (record, line) => {
+            const v = validatePriceRow(record, line, dict);
+            if (!v.ok) return v.rejects;
+            const row = v.row;
+            const first = keys.addOrGet(priceKey(row), line);
+            if (first !== 0)
+              return [
+                {
+                  line,
+                  sku: row.sku,
+                  column: '-',
+                  reason: `duplicate key: the ${describeKey(row)} is already on line ${first}`,
+                },
+              ];
+            // Later rows of a list the file creates are checked against the currency it gets.
+            if (v.newList)
+              dict.priceLists.set(row.priceList!, { currency: row.currency, tenants: [] });
+            return row;
+          },
+          commit: async (rows) => {
+            const { outcome, tenantIds } = await this.db.maintenance((em) =>
+              this.writeBatch(em, rows, cache),
+            );
+            for (const id of tenantIds) unpublished.add(id);
+            await publish(false);
+            return outcome;
+          },
         },
-        commit: async (rows) => {
-          const { outcome, tenantIds } = await this.db.maintenance((em) =>
-            this.writeBatch(em, rows),
-          );
-          await this.changes.publish(tenantIds);
-          return outcome;
-        },
-      },
-    );
+      );
+    } catch (err) {
+      await publish(false);
+      throw err;
+    }
+    await publish(true);
     if (result.created + result.updated > 0) await this.db.refreshStatistics(IMPORTED_TABLES);
     return result;
   }
@@ -172,14 +198,15 @@ export class PriceImporter {
   private async writeBatch(
     em: EntityManager,
     rows: PriceRow[],
+    cache: ImportCache,
   ): Promise<{ outcome: BatchOutcome; tenantIds: string[] }> {
     const rejects: RowReject[] = [];
     const reject = (row: PriceRow, column: string, reason: string) =>
       rejects.push({ line: row.line, sku: row.sku, column, reason });
 
-    const variants = await this.variantIds(em, rows);
+    const variants = await this.variantIds(em, rows, cache.variants);
     const lists = await this.priceListIds(em, rows);
-    const companies = await this.companyIds(em, rows);
+    const companies = await this.companyIds(em, rows, cache.companies);
 
     const resolved: Resolved[] = [];
     for (const row of rows) {
@@ -376,17 +403,21 @@ export class PriceImporter {
   }
 
   /** Variant ids by SKU: from the cache, the rest with one query. */
-  private async variantIds(em: EntityManager, rows: PriceRow[]): Promise<Map<string, number>> {
+  private async variantIds(
+    em: EntityManager,
+    rows: PriceRow[],
+    cache: Map<string, number>,
+  ): Promise<Map<string, number>> {
     const missing = new Set<string>();
-    for (const r of rows) if (!this.variants.has(r.sku)) missing.add(r.sku);
+    for (const r of rows) if (!cache.has(r.sku)) missing.add(r.sku);
     if (missing.size > 0) {
       const found = (await em.query(`SELECT id, sku FROM variant WHERE sku = ANY($1::text[])`, [
         [...missing],
       ])) as Array<{ id: number; sku: string }>;
-      if (this.variants.size + found.length > VARIANT_CACHE) this.variants.clear();
-      for (const v of found) this.variants.set(v.sku, v.id);
+      if (cache.size + found.length > VARIANT_CACHE) cache.clear();
+      for (const v of found) cache.set(v.sku, v.id);
     }
-    return this.variants;
+    return cache;
   }
 
   /** Ids and currencies of the batch's price lists that exist. */
@@ -424,13 +455,16 @@ export class PriceImporter {
   }
 
   /** Company ids by tenant id + code: from the cache, the rest with one query. */
-  private async companyIds(em: EntityManager, rows: PriceRow[]): Promise<Map<string, string>> {
+  private async companyIds(
+    em: EntityManager,
+    rows: PriceRow[],
+    cache: Map<string, string>,
+  ): Promise<Map<string, string>> {
     const missing = new Map<string, [string, string]>();
     for (const r of rows) {
       if (r.type !== 'contract') continue;
       const key = `${r.tenantId}\u0000${r.company}`;
-      if (!this.companies.has(key) && !missing.has(key))
-        missing.set(key, [r.tenantId!, r.company!]);
+      if (!cache.has(key) && !missing.has(key)) missing.set(key, [r.tenantId!, r.company!]);
     }
     if (missing.size > 0) {
       const pairs = [...missing.values()];
@@ -440,10 +474,10 @@ export class PriceImporter {
            ON c.tenant_id = x.tenant_id AND c.code = x.code`,
         [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
       )) as Array<{ tenant_id: string; code: string; id: string }>;
-      if (this.companies.size > 100_000) this.companies.clear();
-      for (const c of found) this.companies.set(`${c.tenant_id}\u0000${c.code}`, c.id);
+      if (cache.size > 100_000) cache.clear();
+      for (const c of found) cache.set(`${c.tenant_id}\u0000${c.code}`, c.id);
     }
-    return this.companies;
+    return cache;
   }
 
   /**
