@@ -140,6 +140,30 @@ describe('catalog and customer-SKU imports', () => {
     expect(inA.map((r: { sku: string }) => r.sku)).toEqual(['IMP-001', 'IMP-002', 'IMP-006']);
   });
 
+  it('reports a record with broken quoting as its line and imports the rest, quoted cells included', async () => {
+    const file = join(dir, 'quotes.csv');
+    await writeFile(
+      file,
+      csv([
+        `IMP-Q1,,schroeven,"Fixtra, Inc.","Schroef ""extra"", 4x40",Screw,,,1,PCE,1,1.00,,,`, // 2 ok
+        `IMP-Q2,,schroeven,Fixtra,Schroef "half,Screw,,,1,PCE,1,1.00,,,`, // 3 stray quote
+        `IMP-Q3,,schroeven,Fixtra,"Twee`,
+        `regels",Two lines,,,1,PCE,1,1.00,,,`, // 4-5 ok: a quoted line break
+      ]),
+    );
+    const result = await importer.import(file);
+    expect(result).toMatchObject({ created: 2, rejected: 1 });
+    const rejects = readRejects(result.rejectsPath!);
+    expect(rejects.slice(1)).toEqual([['3', '', '-', expect.stringContaining('Invalid')]]);
+    const rows = await db.dataSource.query(
+      `SELECT sku, names->>'nl' AS name FROM variant WHERE sku LIKE 'IMP-Q%' ORDER BY sku`,
+    );
+    expect(rows).toEqual([
+      { sku: 'IMP-Q1', name: 'Schroef "extra", 4x40' },
+      { sku: 'IMP-Q3', name: 'Twee\nregels' },
+    ]);
+  });
+
   it('changes nothing when the same file is imported again', async () => {
     const file = join(dir, 'mixed.csv');
     const before = await db.dataSource.query(

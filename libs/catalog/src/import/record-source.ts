@@ -1,6 +1,6 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { CsvParser, type CsvItem } from './csv-parser';
+import { parse } from 'csv-parse';
 import { ImportError, type ImportFormat } from './import.types';
 
 /** One record of the source file, or a line that could not be read as a record. */
@@ -28,7 +28,7 @@ export function formatFromPath(path: string): ImportFormat | null {
  * pulls records only as fast as the consumer awaits them, so a slow database slows the read
  * (backpressure) instead of filling memory.
  *
- * CSV (`CsvParser`): the first line is the header; `checkHeader` returns problems that make the
+ * CSV (csv-parse, RFC 4180): the first line is the header; `checkHeader` returns problems that make the
  * whole file unusable (unknown columns). A record with the wrong number of cells or broken
  * quoting is reported as that line's error and the file goes on. NDJSON: one object per line; blank lines
  * are skipped, a line that is not JSON is that line's error.
@@ -55,51 +55,63 @@ function csvSource(
   bytesTotal: number,
   opts: { delimiter?: string; checkHeader?: (columns: string[]) => string[] },
 ): SourceReader {
-  let parser: CsvParser;
-  try {
-    parser = new CsvParser(opts.delimiter ?? ',');
-  } catch (err) {
-    throw new ImportError((err as Error).message, 'usage');
-  }
+  const delimiter = opts.delimiter ?? ',';
+  if (delimiter === '' || /["\r\n]/.test(delimiter))
+    throw new ImportError(`${JSON.stringify(delimiter)} cannot be a CSV delimiter`, 'usage');
+  // Arrays, not `columns`: the header is checked and mapped here, once. A record with broken
+  // quoting is skipped by the parser and reported as that line's error; the file goes on.
+  const parser = parse({
+    delimiter,
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+  });
+  const skipped: SourceRecord[] = [];
+  parser.on('skip', (err: Error & { lines?: number }) => {
+    skipped.push({ line: err.lines ?? 0, error: err.message });
+  });
   let bytes = 0;
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 });
+  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
+  stream.on('error', (err) => parser.destroy(err));
+  stream.pipe(parser);
   async function* records(): AsyncGenerator<SourceRecord> {
     let columns: string[] | null = null;
-    /** Records of one chunk; a record names its cells by the header's columns. */
-    function* items(list: CsvItem[]): Generator<SourceRecord> {
-      for (const item of list) {
-        if ('error' in item) {
+    try {
+      for await (const item of parser as AsyncIterable<{
+        record: string[];
+        info: { lines: number; bytes: number };
+      }>) {
+        bytes = item.info.bytes;
+        const cells = item.record;
+        const line = item.info.lines;
+        // The parser reads ahead: a skipped record is reported in line order, before the
+        // first record that follows it.
+        while (skipped.length && skipped[0].line < line) {
           if (!columns)
-            throw new ImportError(`${path}: the header line: ${item.error}`, 'invalidInput');
-          yield item;
-          continue;
+            throw new ImportError(`${path}: the header line: ${skipped[0].error}`, 'invalidInput');
+          yield skipped.shift() as SourceRecord;
         }
         if (!columns) {
-          columns = item.cells.map((h) => h.trim().toLowerCase());
+          columns = cells.map((h) => h.trim().toLowerCase());
           const problems = opts.checkHeader?.(columns) ?? [];
           if (problems.length > 0)
             throw new ImportError(`${path}: ${problems.join('; ')}`, 'invalidInput');
           continue;
         }
-        const cells = item.cells;
         if (cells.length !== columns.length) {
           yield {
-            line: item.line,
-            error: `Invalid Record Length: columns length is ${columns.length}, got ${cells.length} on line ${item.line}`,
+            line,
+            error: `Invalid Record Length: columns length is ${columns.length}, got ${cells.length} on line ${line}`,
           };
           continue;
         }
         const record: Record<string, string> = {};
         for (let c = 0; c < columns.length; c++) record[columns[c]] = cells[c];
-        yield { line: item.line, record };
+        yield { line, record };
       }
-    }
-    try {
-      for await (const chunk of stream as AsyncIterable<string>) {
-        bytes = stream.bytesRead;
-        yield* items(parser.push(chunk));
-      }
-      yield* items(parser.end());
+      yield* skipped.splice(0);
       if (!columns)
         throw new ImportError(`${path}: the file is empty (no header line)`, 'invalidInput');
       bytes = bytesTotal;
@@ -108,6 +120,7 @@ function csvSource(
       throw new ImportError(`${path}: ${(err as Error).message}`, 'invalidInput');
     } finally {
       stream.destroy();
+      parser.destroy();
     }
   }
   return { records: records(), bytesRead: () => bytes, bytesTotal };
