@@ -25,6 +25,7 @@ export async function buyerAuthorization(
     tenant: tenantId,
     company: companyCode === null ? null : companyIdFor(tenantId, companyCode),
     prices: true,
+    roles: ['BUYER'],
   })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(`bench-buyer-${companyCode ?? 'none'}`)

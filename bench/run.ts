@@ -401,12 +401,14 @@ function scenarioContext(flags: BenchFlags, api: RunningApi): ScenarioContext {
       };
       return buyerAuthorization(api.tokenSecret, data.tenant.id, companyCode);
     },
-    graphql: async (host: string, request: GraphQLRequest) => {
+    graphql: async (host: string, request: GraphQLRequest, buyer?: { company: string | null }) => {
+      const headers: Record<string, string> = { host, 'content-type': 'application/json' };
+      if (buyer) headers['authorization'] = await ctx.authorization(host, buyer.company);
       const r = await loopbackRequest({
         port: api.port,
         method: 'POST',
         path: '/graphql',
-        headers: { host, 'content-type': 'application/json' },
+        headers,
         body: JSON.stringify(request),
       });
       const text = r.body.toString('utf8');

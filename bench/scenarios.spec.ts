@@ -188,9 +188,11 @@ describe('scenarios', () => {
     const authorization = async () => 'Bearer x';
     const variables = await s?.prepare?.({ flags: DEFAULT_FLAGS, graphql, authorization });
     expect(variables).toEqual({ sku: 'JB-0001-A' });
-    expect(graphql).toHaveBeenCalledWith('jansen-bouw.localhost', {
-      query: expect.stringContaining('products(first: 20)'),
-    });
+    expect(graphql).toHaveBeenCalledWith(
+      'jansen-bouw.localhost',
+      { query: expect.stringContaining('products(first: 20)') },
+      { company: 'jansen-bouw' }, // the key-account site is login-only
+    );
     await expect(
       s?.prepare?.({ flags: DEFAULT_FLAGS, graphql: async () => null, authorization }),
     ).rejects.toThrow(/no variant/);

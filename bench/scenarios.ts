@@ -13,7 +13,11 @@ export interface ScenarioContext {
    * Sends one GraphQL request to the running API with the given Host header and resolves to
    * its `data`; rejects on a non-200 status or a response carrying `errors`.
    */
-  graphql(host: string, request: GraphQLRequest): Promise<unknown>;
+  graphql(
+    host: string,
+    request: GraphQLRequest,
+    buyer?: { company: string | null },
+  ): Promise<unknown>;
   /** The Authorization header of a buyer of a tenant's company (see `Scenario.buyer`). */
   authorization(host: string, companyCode: string | null): Promise<string>;
 }
@@ -176,7 +180,7 @@ export function firstVariantSku(data: unknown): string | null {
  * discover a SKU instead of hard-coding one that might no longer exist.
  */
 async function discoverSku(ctx: ScenarioContext): Promise<string> {
-  const data = await ctx.graphql(HOSTS.jansenBouw, { query: CATALOG_PAGE_QUERY });
+  const data = await ctx.graphql(HOSTS.jansenBouw, { query: CATALOG_PAGE_QUERY }, JANSEN_BUYER);
   const sku = firstVariantSku(data);
   if (sku === null) throw new Error('the catalog page returned no variant to take a SKU from');
   return sku;
@@ -279,10 +283,11 @@ export const SCENARIOS: readonly Scenario[] = [
       const skus: string[] = [];
       let after: string | null = null;
       while (skus.length < 200) {
-        const data = await ctx.graphql(HOSTS.jansenBouw, {
-          query: SKU_PAGE_QUERY,
-          variables: { after },
-        });
+        const data = await ctx.graphql(
+          HOSTS.jansenBouw,
+          { query: SKU_PAGE_QUERY, variables: { after } },
+          JANSEN_BUYER,
+        );
         const page = skuPage(data);
         skus.push(...page.skus);
         if (!page.endCursor) break;

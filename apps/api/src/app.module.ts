@@ -1,5 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
 import type { DataSource } from 'typeorm';
@@ -13,6 +14,7 @@ import { formatGraphQLError, httpStatusPlugin } from '@vitrine/errors';
 import { PRICING_ENTITIES, PricingModule } from '@vitrine/pricing';
 import { StorefrontModule } from '@vitrine/storefront';
 import {
+  AccessGuard,
   createGraphQLRequestContext,
   TenancyModule,
   TenantDomainEntity,
@@ -71,7 +73,7 @@ export class AppModule {
           csrfPrevention: true,
           includeStacktraceInErrorResponses: false,
           hideSchemaDetailsFromClientErrors: config.env === 'production',
-          context: (req: FastifyRequest) => createGraphQLRequestContext(req.tenantContext),
+          context: (req: FastifyRequest) => createGraphQLRequestContext(req.tenantContext, req.ip),
           formatError: (formatted, error) =>
             formatGraphQLError(formatted, error, (e) => errorLog.error(e)),
           plugins: [httpStatusPlugin],
@@ -79,6 +81,8 @@ export class AppModule {
           preserveHttpStatusForExecutionErrors: false,
         }),
       ],
+      // One guard for every storefront operation: each declares its access with @Allow.
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };
   }
 }

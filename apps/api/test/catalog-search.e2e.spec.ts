@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { gql, httpRequest, type GraphQLResult, type TestDatabase } from '@vitrine/testing';
-import { seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
+import { httpRequest, type GraphQLResult, type TestDatabase } from '@vitrine/testing';
+import { buyerGql, seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
 
 /**
  * Catalog search, filters, facets and customer article numbers over the seeded demo tenants:
@@ -51,9 +51,11 @@ const FACETS = `query($search: String, $categorySlug: String, $attributes: [Attr
   }
 }`;
 
+/** Key-account sites are login-only: requests go as a buyer of the host's tenant unless headers say otherwise. */
+const gql = buyerGql(() => api);
+let api: RunningApp;
 describe('catalog search, facets and customer article numbers (end to end)', () => {
   let db: TestDatabase;
-  let api: RunningApp;
   let ds: DataSource;
   const tenantIds: Record<string, string> = {};
 

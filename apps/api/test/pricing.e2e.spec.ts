@@ -84,12 +84,14 @@ describe('pricing (end to end)', () => {
     await db?.close();
   });
 
-  it('shows anonymous visitors of a login-only site no price at all', async () => {
-    const v = await lookup(a, JANSEN);
-    expect(v.price).toBeNull();
-    expect(v.tier25).toBeNull();
-    expect(v.tierPrices).toEqual([]);
-    expect(v.listPrice).toBeNull();
+  it('shows anonymous visitors of a login-only site nothing of the assortment, prices included', async () => {
+    const res = await gql<LookupData>(a.port, JANSEN, LOOKUP, { skus: [sku] });
+    expect(res.status).toBe(401);
+    expect(res.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    expect(res.data?.lookupSkus ?? null).toBeNull();
+    // The site itself still answers: name and theme for a sign-in page.
+    const tenant = await gql<{ tenant: { name: string } }>(a.port, JANSEN, '{ tenant { name } }');
+    expect(tenant.data!.tenant.name).toBe('Jansen Bouw B.V.');
   });
 
   it('shows prospects on a public site the list price only', async () => {
@@ -187,6 +189,7 @@ describe('pricing (end to end)', () => {
     const ctx = createTenantContext(snapshot, 'line-test', 'nl', {
       id: 'u',
       company,
+      roles: ['BUYER'],
       canSeePrices: false, // hidden prices still price orders
     });
     const [variant] = (await a.app
@@ -243,7 +246,7 @@ describe('pricing (end to end)', () => {
     );
     const expired = await a.app
       .get(AccessTokenService)
-      .sign({ sub: 'u', tenant: tenant.id, company: null, prices: true }, -10);
+      .sign({ sub: 'u', tenant: tenant.id, company: null, prices: true, roles: [] }, -10);
     cases.push([{ authorization: `Bearer ${expired}` }, /expired/]);
     for (const [headers, message] of cases) {
       const res = await gql(a.port, ZORG, '{ tenant { name } }', {}, headers);

@@ -1,7 +1,14 @@
 import { TenantSyncService } from '@vitrine/admin';
-import { gql, httpRequest, type TestDatabase } from '@vitrine/testing';
+import { httpRequest, type TestDatabase } from '@vitrine/testing';
 import { DEFAULT_THEME } from '@vitrine/admin';
-import { buyerHeaders, seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
+import {
+  buyerGql,
+  buyerHeaders,
+  seededDatabase,
+  startApp,
+  testConfig,
+  type RunningApp,
+} from './test-app';
 
 const JANSEN = 'jansen-bouw.localhost';
 const ZORG = 'zorggroep-noord.localhost';
@@ -31,9 +38,11 @@ const PRODUCTS = `query($first: Int, $after: String, $search: String, $categoryS
   }
 }`;
 
+/** Key-account sites are login-only: requests go as a buyer of the host's tenant unless headers say otherwise. */
+const gql = buyerGql(() => api);
+let api: RunningApp;
 describe('storefront API (end to end)', () => {
   let db: TestDatabase;
-  let api: RunningApp;
 
   beforeAll(async () => {
     db = await seededDatabase();
@@ -426,12 +435,15 @@ describe('storefront API (end to end)', () => {
     function raw(payload: unknown) {
       return rawBytes(Buffer.from(JSON.stringify(payload)));
     }
-    function rawBytes(body: Buffer) {
+    async function rawBytes(body: Buffer) {
       return httpRequest(api.port, {
         host: JANSEN,
         method: 'POST',
         path: '/graphql',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(await buyerHeaders(api, 'jansen-bouw')),
+        },
         body,
       });
     }

@@ -5,7 +5,8 @@ import { DemoSeedService } from '@vitrine/admin';
 import type { MemoryBus } from '@vitrine/cache';
 import { loadConfig, type AppConfig } from '@vitrine/config';
 import { TenantDb } from '@vitrine/database';
-import { createTestDatabase, type TestDatabase } from '@vitrine/testing';
+import type { Role } from '@vitrine/tenancy';
+import { createTestDatabase, gql, type TestDatabase } from '@vitrine/testing';
 import { ENTITIES } from '../src/app.module';
 import { createApp } from '../src/bootstrap';
 
@@ -69,7 +70,7 @@ export async function startApp(
 export async function buyerHeaders(
   running: RunningApp,
   tenantSlug: string,
-  options: { companyCode?: string; canSeePrices?: boolean; userId?: string } = {},
+  options: { companyCode?: string; canSeePrices?: boolean; userId?: string; roles?: Role[] } = {},
 ): Promise<Record<string, string>> {
   const db = running.app.get(TenantDb);
   const [row] = await db.maintenance(
@@ -87,6 +88,25 @@ export async function buyerHeaders(
     tenant: row.tenant_id,
     company: row.company_id,
     prices: options.canSeePrices ?? true,
+    roles: options.roles ?? ['BUYER'],
   });
   return { authorization: `Bearer ${token}` };
+}
+
+/**
+ * `gql` as a signed-in buyer of each host's tenant (slug = first label of the host); headers the
+ * call passes are merged over the buyer's (`{ authorization: '' }` for anonymous). Hosts without
+ * a tenant go anonymous. Key-account sites are login-only.
+ */
+export function buyerGql(running: () => RunningApp): typeof gql {
+  const headers = new Map<string, Promise<Record<string, string>>>();
+  return async (port, host, query, variables, explicit = {}) => {
+    const slug = host.split('.')[0].toLowerCase();
+    let h = headers.get(slug);
+    if (!h) {
+      h = buyerHeaders(running(), slug).catch(() => ({}));
+      headers.set(slug, h);
+    }
+    return gql(port, host, query, variables, { ...(await h), ...explicit });
+  };
 }

@@ -3,6 +3,7 @@ import { errors, jwtVerify, SignJWT } from 'jose';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
+import { ROLES, type Role } from '@vitrine/tenancy';
 
 /** What an access token says about its bearer. */
 export interface AccessClaims {
@@ -14,6 +15,8 @@ export interface AccessClaims {
   company: string | null;
   /** False when the company admin hid prices from this user. */
   prices: boolean;
+  /** The user's roles when the token was issued (refreshing picks up changes). */
+  roles: Role[];
 }
 
 const ISSUER = 'vitrine';
@@ -33,7 +36,12 @@ export class AccessTokenService {
   ) {}
 
   async sign(claims: AccessClaims, ttlSeconds = this.config.auth.accessTokenTtlS): Promise<string> {
-    return new SignJWT({ tenant: claims.tenant, company: claims.company, prices: claims.prices })
+    return new SignJWT({
+      tenant: claims.tenant,
+      company: claims.company,
+      prices: claims.prices,
+      roles: claims.roles,
+    })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.sub)
       .setIssuer(ISSUER)
@@ -66,6 +74,9 @@ export class AccessTokenService {
       tenant: tenantId,
       company: typeof payload.company === 'string' ? payload.company : null,
       prices: payload.prices !== false,
+      roles: Array.isArray(payload.roles)
+        ? (payload.roles.filter((r) => (ROLES as readonly unknown[]).includes(r)) as Role[])
+        : [],
     };
   }
 

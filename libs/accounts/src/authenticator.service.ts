@@ -39,6 +39,11 @@ export class Authenticator {
           'Your company is no longer known on this site. Please sign in again.',
         );
     }
-    return Object.freeze({ id: claims.sub, company, canSeePrices: claims.prices });
+    return Object.freeze({
+      id: claims.sub,
+      company,
+      roles: Object.freeze([...claims.roles]),
+      canSeePrices: claims.prices,
+    });
   }
 }

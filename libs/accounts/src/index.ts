@@ -2,3 +2,8 @@ export * from './access-token.service';
 export * from './accounts.module';
 export * from './authenticator.service';
 export * from './company-directory.service';
+export * from './auth.service';
+export * from './password.service';
+export * from './user.model';
+export * from './user.service';
+export * from './accounts.types';

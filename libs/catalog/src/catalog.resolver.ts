@@ -1,6 +1,7 @@
 import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import DataLoader from 'dataloader';
 import {
+  Allow,
   Ctx,
   loaderFor,
   RequestContext,
@@ -46,6 +47,7 @@ function categoryLoader(
 export class CatalogResolver {
   constructor(private readonly catalog: CatalogQueryService) {}
 
+  @Allow('BROWSE')
   @Query(() => [CategoryType], {
     description: "Categories that contain something of this site's assortment, in tree order.",
   })
@@ -53,6 +55,7 @@ export class CatalogResolver {
     return (await this.catalog.categories(ctx)).map(toCategoryType);
   }
 
+  @Allow('BROWSE')
   @Query(() => ProductConnectionType, {
     description:
       "Only variants in this tenant's assortment ever appear. `search` matches, best first: an exact SKU, GTIN, manufacturer part number or your own article number; a prefix of one; localized names, manufacturer and descriptions (full text, in the site's language); similar words (typos). `attributes` keeps products with a variant passing every filter.",
@@ -88,6 +91,7 @@ export class CatalogResolver {
     };
   }
 
+  @Allow('BROWSE')
   @Query(() => ProductType, {
     nullable: true,
     description:
@@ -107,6 +111,7 @@ export class CatalogResolver {
     return found ? toProductType(found) : null;
   }
 
+  @Allow('BROWSE')
   @Query(() => [SkuLookupType], {
     description:
       "Quick order: resolve many article numbers at once (at most 500), in input order. Each is matched as the seller's SKU first, else as your own article number.",

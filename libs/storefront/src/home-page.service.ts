@@ -28,6 +28,9 @@ const LABELS = {
     listPrice: 'Adviesprijs',
     noPrice: 'Prijs op aanvraag',
     signInForPrices: 'Log in voor uw prijzen',
+    signInTitle: 'Welkom',
+    signInText:
+      'Deze webshop is voor klanten met een account. Log in om het assortiment en uw prijzen te zien.',
   },
   en: {
     search: 'Search by article number, EAN or name',
@@ -44,6 +47,9 @@ const LABELS = {
     listPrice: 'List price',
     noPrice: 'Price on request',
     signInForPrices: 'Sign in to see your prices',
+    signInTitle: 'Welcome',
+    signInText:
+      'This shop is for customers with an account. Sign in to see the assortment and your prices.',
   },
 } as const;
 
@@ -71,6 +77,9 @@ export class HomePageService {
   ) {}
 
   async view(ctx: TenantContext, query: HomePageQuery): Promise<Record<string, unknown>> {
+    // A login-only site shows anonymous visitors its name and theme, nothing of the assortment.
+    if (!ctx.user && !ctx.tenant.publicBrowsing)
+      return { ...this.shell(ctx), signInRequired: true };
     const [page, categories] = await Promise.all([
       this.catalog.listProducts(ctx, { first: HOME_PAGE_SIZE, ...query }),
       this.catalog.categories(ctx),
@@ -107,23 +116,8 @@ export class HomePageService {
       const s = qs.toString();
       return s ? `/?${s}` : '/';
     };
-    const theme = ctx.tenant.theme;
     return {
-      lang: ctx.locale,
-      labels: LABELS[ctx.locale === 'nl' ? 'nl' : 'en'],
-      tenant: { name: ctx.tenant.name, slug: ctx.tenant.slug },
-      theme: {
-        primaryColor: cssColor(theme.primaryColor, '#1c7ed6'),
-        secondaryColor: cssColor(theme.secondaryColor, '#343a40'),
-        textColor: cssColor(theme.textColor, '#212529'),
-        backgroundColor: cssColor(theme.backgroundColor, '#ffffff'),
-        fontFamily: cssFontFamily(theme.fontFamily),
-        logoUrl: theme.logoUrl ?? null,
-      },
-      contact: {
-        phone: theme.contact?.phone ?? null,
-        email: theme.contact?.email ?? null,
-      },
+      ...this.shell(ctx),
       search: query.search ?? '',
       categorySlug: query.categorySlug ?? '',
       categories: categories
@@ -155,6 +149,28 @@ export class HomePageService {
             after: page.products[page.products.length - 1].cursor,
           })
         : null,
+    };
+  }
+
+  /** What every page shows: language, labels, the tenant's name, theme and contact details. */
+  private shell(ctx: TenantContext) {
+    const theme = ctx.tenant.theme;
+    return {
+      lang: ctx.locale,
+      labels: LABELS[ctx.locale === 'nl' ? 'nl' : 'en'],
+      tenant: { name: ctx.tenant.name, slug: ctx.tenant.slug },
+      theme: {
+        primaryColor: cssColor(theme.primaryColor, '#1c7ed6'),
+        secondaryColor: cssColor(theme.secondaryColor, '#343a40'),
+        textColor: cssColor(theme.textColor, '#212529'),
+        backgroundColor: cssColor(theme.backgroundColor, '#ffffff'),
+        fontFamily: cssFontFamily(theme.fontFamily),
+        logoUrl: theme.logoUrl ?? null,
+      },
+      contact: {
+        phone: theme.contact?.phone ?? null,
+        email: theme.contact?.email ?? null,
+      },
     };
   }
 }

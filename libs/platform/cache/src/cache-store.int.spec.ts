@@ -49,6 +49,20 @@ describe(`CacheStore (${redisUrl ? 'redis' : 'memory'})`, () => {
     }
   });
 
+  it('counts hits in a window', async () => {
+    const store = await createCacheStore({ redisUrl });
+    const key = tenantKey(`spec-hit-${process.pid}-${Date.now()}`, 'login');
+    try {
+      expect(await store.hit(key, 60)).toEqual({ count: 1, resetInSeconds: 60 });
+      const second = await store.hit(key, 60);
+      expect(second.count).toBe(2);
+      expect(second.resetInSeconds).toBeGreaterThan(50);
+    } finally {
+      await store.del(key);
+      await store.close();
+    }
+  });
+
   it('delivers a published message to another subscriber', async () => {
     const a = await createCacheStore({ redisUrl });
     const b = await createCacheStore({ redisUrl });

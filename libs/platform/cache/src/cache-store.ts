@@ -15,6 +15,11 @@ export interface CacheStore {
   del(key: string): Promise<void>;
   /** Atomically increments an integer and returns the new value (version counters). */
   incr(key: string): Promise<number>;
+  /**
+   * Counts an event in a fixed window: increments the key, starting a window of `ttlSeconds` on
+   * the first event; returns the count so far and the seconds until the window ends (rate limits).
+   */
+  hit(key: string, ttlSeconds: number): Promise<{ count: number; resetInSeconds: number }>;
   publish(channel: string, message: string): Promise<void>;
   /** Subscribes; the returned function unsubscribes. Handlers must not throw. */
   subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;

@@ -51,6 +51,21 @@ export class MemoryCacheStore implements CacheStore {
     return next;
   }
 
+  private readonly windows = new Map<string, { count: number; endsAt: number }>();
+
+  async hit(key: string, ttlSeconds: number): Promise<{ count: number; resetInSeconds: number }> {
+    const now = Date.now();
+    let w = this.windows.get(key);
+    if (!w || w.endsAt <= now) {
+      if (this.windows.size > 100_000)
+        for (const [k, v] of this.windows) if (v.endsAt <= now) this.windows.delete(k);
+      w = { count: 0, endsAt: now + ttlSeconds * 1000 };
+      this.windows.set(key, w);
+    }
+    w.count++;
+    return { count: w.count, resetInSeconds: Math.ceil((w.endsAt - now) / 1000) };
+  }
+
   async publish(channel: string, message: string): Promise<void> {
     // Asynchronous like Redis: subscribers never run inside the publisher's call stack.
     setImmediate(() => this.bus.emit(channel, message));

@@ -100,6 +100,21 @@ export class RedisCacheStore implements CacheStore {
     return this.client.incr(this.prefix + key);
   }
 
+  async hit(key: string, ttlSeconds: number): Promise<{ count: number; resetInSeconds: number }> {
+    // Not degraded to "allowed": a limiter that fails open is no limiter. Callers decide.
+    const full = this.prefix + key;
+    const results = await this.client
+      .multi()
+      .incr(full)
+      .expire(full, Math.max(1, Math.round(ttlSeconds)), 'NX')
+      .ttl(full)
+      .exec();
+    if (!results) throw new Error('Redis transaction aborted');
+    const count = Number(results[0][1]);
+    const ttl = Number(results[2][1]);
+    return { count, resetInSeconds: ttl > 0 ? ttl : ttlSeconds };
+  }
+
   async publish(channel: string, message: string): Promise<void> {
     await this.client.publish(this.prefix + channel, message);
   }

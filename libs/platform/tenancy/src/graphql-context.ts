@@ -7,12 +7,17 @@ import type { TenantContext } from './tenant-context';
 /** What every storefront resolver finds in the GraphQL context. */
 export interface GraphQLRequestContext {
   ctx: TenantContext | undefined;
+  /** The client's address (Fastify's `req.ip`: X-Forwarded-For only from trusted proxies). */
+  clientIp: string;
   /** DataLoaders of this request, created on first use (see `loaderFor`). */
   loaders: Map<string, DataLoader<unknown, unknown>>;
 }
 
-export function createGraphQLRequestContext(ctx: TenantContext | undefined): GraphQLRequestContext {
-  return { ctx, loaders: new Map() };
+export function createGraphQLRequestContext(
+  ctx: TenantContext | undefined,
+  clientIp = 'unknown',
+): GraphQLRequestContext {
+  return { ctx, clientIp, loaders: new Map() };
 }
 
 /** The request's TenantContext as a resolver parameter: `products(@Ctx() ctx: TenantContext)`. */

@@ -9,3 +9,4 @@ export * from './graphql-context';
 export * from './http-context';
 export * from './tenant.type';
 export * from './tenancy.module';
+export * from './permissions';

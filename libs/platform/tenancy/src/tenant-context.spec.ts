@@ -45,6 +45,7 @@ describe('createTenantContext', () => {
     const buyer = createTenantContext(tenant, 'req-2', undefined, {
       id: 'u1',
       company,
+      roles: ['BUYER'],
       canSeePrices: true,
     });
     expect(buyer.priceContext).toEqual({

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Role } from './permissions';
 import type { TenantSnapshot } from './tenant-snapshot';
 
 /**
@@ -31,6 +32,8 @@ export interface CompanySnapshot {
 export interface AuthUser {
   readonly id: string;
   readonly company: CompanySnapshot | null;
+  /** The contract's roles (VIEWER, REQUISITIONER, BUYER, APPROVER, COMPANY_ADMIN). */
+  readonly roles: readonly Role[];
   /** False for users a company admin lets order without seeing prices. */
   readonly canSeePrices: boolean;
 }

@@ -1,10 +1,12 @@
 import { Query, Resolver } from '@nestjs/graphql';
 import { Ctx } from './graphql-context';
+import { Allow } from './permissions';
 import type { TenantContext } from './tenant-context';
 import { TenantType } from './tenant.type';
 
 @Resolver(() => TenantType)
 export class TenantResolver {
+  @Allow('PUBLIC')
   @Query(() => TenantType, { description: 'The microsite this host belongs to.' })
   tenant(@Ctx() ctx: TenantContext): TenantType {
     const t = ctx.tenant;

@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { CatalogDepth1764100000000 } from './1764100000000-catalog-depth';
 import { Installation1764200000000 } from './1764200000000-installation';
 import { Pricing1764300000000 } from './1764300000000-pricing';
+import { Accounts1764400000000 } from './1764400000000-accounts';
 
 /** Every migration, in order. A new migration is added here (and only here). */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CatalogDepth1764100000000,
   Installation1764200000000,
   Pricing1764300000000,
+  Accounts1764400000000,
 ];
