@@ -24,6 +24,11 @@ async function main(): Promise<void> {
   const port = Number(new URL(await app.getUrl()).port) || config.port;
   const urls = await siteUrls(app, port);
   bootLog.log(`Vitrine is serving ${urls.length} microsite domain(s):\n  ${urls.join('\n  ')}`);
+  if (config.demo.password && config.demo.seedOnStart)
+    bootLog.warn(
+      `DEVELOPMENT ONLY: the demo users of tenants/*/tenant.yaml (company.users) sign in with the ` +
+        `password "${config.demo.password}", e.g. inkoop@jansenbouw.example on jansen-bouw.`,
+    );
 }
 
 main().catch((err: unknown) => {

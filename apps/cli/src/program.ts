@@ -39,11 +39,18 @@ async function withServices<T>(
   }
 }
 
-function printPlans(plans: TenantPlan[], json: boolean, dryRun: boolean): void {
+function printPlans(plans: TenantPlan[], json: boolean, dryRun: boolean, showLinks: boolean): void {
+  // Invitation links are single-use secrets: shown outside production only (they are mailed).
+  const shown = plans.map((p) =>
+    showLinks || !p.invitations
+      ? p
+      : { ...p, invitations: p.invitations.map((i) => ({ email: i.email, link: '(mailed)' })) },
+  );
   if (json) {
-    process.stdout.write(`${JSON.stringify({ dryRun, tenants: plans }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ dryRun, tenants: shown }, null, 2)}\n`);
     return;
   }
+  plans = shown;
   for (const p of plans) {
     const detail = p.action === 'update' ? ` (${p.changes.join(', ')})` : '';
     const size = p.assortment
@@ -51,6 +58,7 @@ function printPlans(plans: TenantPlan[], json: boolean, dryRun: boolean): void {
       : '';
     process.stdout.write(`${p.action.padEnd(9)} ${p.slug}${detail}${size}\n`);
     for (const w of p.warnings) process.stdout.write(`  warning: ${w}\n`);
+    for (const i of p.invitations ?? []) process.stdout.write(`  invited ${i.email}: ${i.link}\n`);
   }
   if (dryRun) process.stdout.write('(dry run: nothing was written)\n');
 }
@@ -116,7 +124,7 @@ export function buildProgram(config: () => AppConfig): Command {
       await migrateEmbedded(c);
       await withServices(c, async (app) => {
         const plans = await app.get(TenantSyncService).sync(loaded, { dryRun: opts.dryRun });
-        printPlans(plans, opts.json, opts.dryRun);
+        printPlans(plans, opts.json, opts.dryRun, c.env !== 'production');
       });
     });
 

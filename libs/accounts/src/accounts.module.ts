@@ -5,6 +5,8 @@ import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator.service';
 import { CompanyDirectory } from './company-directory.service';
 import { PasswordService } from './password.service';
+import { InvitationService } from './invitation.service';
+import { Mailbox } from './mailbox';
 import { UserService } from './user.service';
 
 @Module({
@@ -15,6 +17,8 @@ import { UserService } from './user.service';
     PasswordService,
     AuthService,
     UserService,
+    Mailbox,
+    InvitationService,
     AccountsResolver,
   ],
   exports: [
@@ -24,6 +28,8 @@ import { UserService } from './user.service';
     PasswordService,
     AuthService,
     UserService,
+    Mailbox,
+    InvitationService,
   ],
 })
 export class AccountsModule {}

@@ -8,6 +8,7 @@ import {
 } from '@vitrine/tenancy';
 import { AuthPayloadType, UserType, type RoleEnum } from './accounts.types';
 import { AuthService, type Session } from './auth.service';
+import { InvitationService } from './invitation.service';
 import { UserService } from './user.service';
 import type { UserRecord } from './user.model';
 
@@ -17,6 +18,7 @@ export class AccountsResolver {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UserService,
+    private readonly invitations: InvitationService,
   ) {}
 
   @Allow('PUBLIC')
@@ -56,6 +58,45 @@ export class AccountsResolver {
     @Args('refreshToken') refreshToken: string,
   ): Promise<boolean> {
     await this.auth.logout(ctx, refreshToken);
+    return true;
+  }
+
+  @Allow('PUBLIC')
+  @Mutation(() => Boolean, {
+    description: 'Sets the password of an invited user with the token from the invitation e-mail.',
+  })
+  async acceptInvitation(
+    @Ctx() ctx: TenantContext,
+    @Args('token') token: string,
+    @Args('password') password: string,
+  ): Promise<boolean> {
+    await this.invitations.redeem(ctx, token, 'INVITATION', password);
+    return true;
+  }
+
+  @Allow('PUBLIC')
+  @Mutation(() => Boolean, {
+    description:
+      'Mails a password-reset link if the address has an account here; answers true either way.',
+  })
+  async requestPasswordReset(
+    @Ctx() ctx: TenantContext,
+    @Args('email') email: string,
+  ): Promise<boolean> {
+    await this.invitations.requestReset(ctx, email);
+    return true;
+  }
+
+  @Allow('PUBLIC')
+  @Mutation(() => Boolean, {
+    description: 'Sets a new password with the token from the reset e-mail.',
+  })
+  async resetPassword(
+    @Ctx() ctx: TenantContext,
+    @Args('token') token: string,
+    @Args('password') password: string,
+  ): Promise<boolean> {
+    await this.invitations.redeem(ctx, token, 'PASSWORD_RESET', password);
     return true;
   }
 

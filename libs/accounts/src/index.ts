@@ -7,3 +7,5 @@ export * from './password.service';
 export * from './user.model';
 export * from './user.service';
 export * from './accounts.types';
+export * from './invitation.service';
+export * from './mailbox';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '@vitrine/accounts';
 import { CatalogModule } from '@vitrine/catalog';
 import { PricingModule } from '@vitrine/pricing';
 import { DemoSeedService } from './demo-seed.service';
@@ -6,7 +7,7 @@ import { TenantSyncService } from './tenant-sync.service';
 
 /** Provisioning: declarative tenants and the demo world. The admin GraphQL API joins it later. */
 @Module({
-  imports: [CatalogModule, PricingModule],
+  imports: [CatalogModule, PricingModule, AccountsModule],
   providers: [TenantSyncService, DemoSeedService],
   exports: [TenantSyncService, DemoSeedService],
 })

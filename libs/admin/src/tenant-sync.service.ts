@@ -3,11 +3,13 @@ import { relative } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
+import { InvitationService, type Invitation, type SiteRef } from '@vitrine/accounts';
 import { AssortmentService } from '@vitrine/catalog';
 import { TenantDb } from '@vitrine/database';
-import { COMPANY_ID_SQL, SELLER_COUNTRY, taxFor } from '@vitrine/pricing';
+import { COMPANY_ID_SQL, parseDecimal, SELLER_COUNTRY, taxFor } from '@vitrine/pricing';
 import {
   TenantDirectory,
+  type Role,
   type TenantSettings,
   type TenantStatus,
   type TenantTheme,
@@ -23,6 +25,11 @@ export interface TenantPlan {
   changes: string[];
   warnings: string[];
   assortment?: { variants: number; products: number };
+  /**
+   * Users invited by this sync (new users of tenant.yaml's company), with their one-time link.
+   * The links are also mailed; the CLI prints them outside production so the demo can be tried.
+   */
+  invitations?: Array<{ email: string; link: string }>;
 }
 
 export interface SyncOptions {
@@ -52,6 +59,7 @@ export class TenantSyncService {
     private readonly db: TenantDb,
     private readonly assortment: AssortmentService,
     private readonly directory: TenantDirectory,
+    private readonly invitations: InvitationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -134,6 +142,7 @@ export class TenantSyncService {
     if (options.dryRun) return plans;
 
     const changedIds: string[] = [];
+    const toMail: Array<[SiteRef, Invitation]> = [];
     await this.db.maintenance(async (em) => {
       // Release the domains of every tenant about to be rewritten first, so that two tenants
       // can swap or move domains within one sync regardless of their order.
@@ -145,10 +154,18 @@ export class TenantSyncService {
       for (const [i, t] of tenants.entries()) {
         const plan = plans[i];
         if (plan.action === 'unchanged' && !options.rematerialize) continue;
-        const id =
-          plan.action === 'unchanged'
-            ? (existing.get(t.spec.slug) as ExistingTenant).id
-            : await this.write(em, t, existing.get(t.spec.slug), priceLists);
+        let id: string;
+        if (plan.action === 'unchanged') id = (existing.get(t.spec.slug) as ExistingTenant).id;
+        else {
+          const written = await this.write(em, t, existing.get(t.spec.slug), priceLists);
+          id = written.id;
+          const site = { id, name: t.spec.name, domains: t.spec.domains };
+          plan.invitations = written.invitations.map((inv) => ({
+            email: inv.email,
+            link: this.invitations.link(site, inv, 'INVITATION'),
+          }));
+          for (const inv of written.invitations) toMail.push([site, inv]);
+        }
         plan.assortment = await this.assortment.materialize(id, t.spec.assortment, em);
         changedIds.push(id);
       }
@@ -162,6 +179,8 @@ export class TenantSyncService {
       ]);
       await this.directory.invalidate(changedIds);
     }
+    // After the commit: an invitation is mailed only for a user that exists.
+    for (const [site, inv] of toMail) await this.invitations.mail(site, inv, 'INVITATION');
     for (const p of plans) for (const w of p.warnings) this.log.warn(`${p.slug}: ${w}`);
     return plans;
   }
@@ -171,7 +190,7 @@ export class TenantSyncService {
     t: LoadedTenant,
     before: ExistingTenant | undefined,
     priceLists: Map<string, { id: number; currency: string }>,
-  ): Promise<string> {
+  ): Promise<{ id: string; invitations: Invitation[] }> {
     const { spec } = t;
     const priceListIds = spec.priceLists.map((code) => (priceLists.get(code) as { id: number }).id);
     const settings: TenantSettings & { sourceHash: string; sourceFields: Record<string, string> } =
@@ -235,31 +254,55 @@ export class TenantSyncService {
         [id, priceListIds],
       );
     }
-    if (spec.company) await this.writeCompany(em, id, spec);
+    const invitations = spec.company ? await this.writeCompany(em, id, spec) : [];
     this.log.log(
       `${before ? 'Updated' : 'Created'} tenant ${spec.slug} (${spec.domains.join(', ')})`,
     );
-    return id;
+    return { id, invitations };
   }
 
   /**
    * The tenant's key-account company (tenant.yaml `company`), keyed by its code: created or
    * updated, never deleted (contract prices and, later, orders hang on it).
    */
-  private async writeCompany(em: EntityManager, tenantId: string, spec: LoadedTenant['spec']) {
+  private async writeCompany(
+    em: EntityManager,
+    tenantId: string,
+    spec: LoadedTenant['spec'],
+  ): Promise<Invitation[]> {
     const company = spec.company as NonNullable<LoadedTenant['spec']['company']>;
-    await em.query(
-      `INSERT INTO company (id, tenant_id, code, name, vat_id, country)
-       VALUES (${COMPANY_ID_SQL}, $1, $2, $3, $4, $5)
+    const [row] = (await em.query(
+      `INSERT INTO company (id, tenant_id, code, name, vat_id, country, payment_terms, credit_limit_minor)
+       VALUES (${COMPANY_ID_SQL}, $1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (tenant_id, code) DO UPDATE SET name = EXCLUDED.name, vat_id = EXCLUDED.vat_id,
-         country = EXCLUDED.country, updated_at = now()`,
+         country = EXCLUDED.country, payment_terms = EXCLUDED.payment_terms,
+         credit_limit_minor = EXCLUDED.credit_limit_minor, updated_at = now()
+       RETURNING id`,
       [
         tenantId,
         company.code ?? spec.slug,
         company.name,
         company.vatId ?? null,
         companyCountry(company),
+        spec.paymentTerms
+          ? JSON.stringify({ method: spec.paymentTerms.method, netDays: spec.paymentTerms.netDays })
+          : null,
+        spec.paymentTerms?.creditLimit
+          ? parseDecimal(spec.paymentTerms.creditLimit, spec.currency)
+          : null,
       ],
+    )) as Array<{ id: string }>;
+    return this.invitations.provision(
+      em,
+      tenantId,
+      row.id,
+      company.users.map((u) => ({
+        email: u.email,
+        name: u.name,
+        roles: u.roles as Role[],
+        spendLimitMinor: u.spendLimit ? parseDecimal(u.spendLimit, spec.currency) : null,
+      })),
+      this.config.demo.password,
     );
   }
 

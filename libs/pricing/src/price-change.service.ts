@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { returnedRows } from '@vitrine/database';
 import { TenantDirectory } from '@vitrine/tenancy';
 
 /** What changed: list prices or price lists (master data, many tenants) or one tenant's contracts. */
@@ -25,14 +26,16 @@ export class PriceChangeService {
   /** Bumps the version of every tenant the change affects; returns their ids. Run inside the writing transaction. */
   async record(em: EntityManager, change: PriceChange): Promise<string[]> {
     if (!change.listPrices && !change.priceListIds?.length && !change.tenantIds?.length) return [];
-    const rows = (await em.query(
-      `UPDATE tenant SET version = version + 1, updated_at = now()
+    const rows = returnedRows<{ id: string }>(
+      await em.query(
+        `UPDATE tenant SET version = version + 1, updated_at = now()
        WHERE $1::boolean
           OR id = ANY($2::uuid[])
           OR id IN (SELECT tenant_id FROM tenant_price_list WHERE price_list_id = ANY($3::int[]))
        RETURNING id`,
-      [!!change.listPrices, change.tenantIds ?? [], change.priceListIds ?? []],
-    )) as Array<{ id: string }> | [Array<{ id: string }>, number];
+        [!!change.listPrices, change.tenantIds ?? [], change.priceListIds ?? []],
+      ),
+    ) as Array<{ id: string }> | [Array<{ id: string }>, number];
     // TypeORM returns [rows, count] for UPDATE … RETURNING on PostgreSQL.
     const list = Array.isArray(rows[0])
       ? (rows[0] as Array<{ id: string }>)

@@ -28,6 +28,7 @@ const schema = z.object({
   VITRINE_DEMO_PRODUCTS: z.coerce.number().int().min(0).max(2_000_000).default(5000),
   VITRINE_DEMO_EXTRA_TENANTS: z.coerce.number().int().min(0).max(10_000).default(0),
   VITRINE_SEED_ON_START: boolean.optional(),
+  VITRINE_DEMO_PASSWORD: z.string().min(12).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHQL_MAX_FIRST: z.coerce.number().int().min(1).max(1000).default(100),
   AUTH_TOKEN_SECRET: z
@@ -54,7 +55,11 @@ export interface AppConfig {
   trustedProxies: string[];
   adminHost: string;
   tenantsDir: string;
-  demo: { products: number; extraTenants: number; seedOnStart: boolean };
+  /**
+   * `password`: development only — the password the demo seed gives the users of tenants/ so
+   * the demo can be tried without e-mail. Never set in production (refused there).
+   */
+  demo: { products: number; extraTenants: number; seedOnStart: boolean; password: string | null };
   logLevel: string;
   graphql: { maxFirst: number; introspection: boolean };
   bodyLimitBytes: number;
@@ -67,6 +72,9 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
+/** The demo users' password in development (printed in the start banner; never in production). */
+export const DEV_DEMO_PASSWORD = 'vitrine-demo-only';
+
 /**
  * Reads and validates the environment: the only place in the code base that looks at
  * process.env. Invalid values stop the process with every problem listed.
@@ -78,6 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`Invalid environment configuration:\n${problems.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production' && e.VITRINE_DEMO_PASSWORD)
+    throw new ConfigError(
+      'Invalid environment configuration:\n  VITRINE_DEMO_PASSWORD: development only; unset it in production',
+    );
   const database: DatabaseConfig = e.DATABASE_URL
     ? { kind: 'postgres', url: e.DATABASE_URL }
     : { kind: 'pglite', dataDir: resolve(cwd, e.VITRINE_DATA_DIR, 'pgdata') };
@@ -95,6 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     demo: {
       products: e.VITRINE_DEMO_PRODUCTS,
       extraTenants: e.VITRINE_DEMO_EXTRA_TENANTS,
+      password:
+        e.VITRINE_DEMO_PASSWORD ?? (e.NODE_ENV === 'development' ? DEV_DEMO_PASSWORD : null),
       // The embedded default seeds the demo on first start; a real PostgreSQL only when asked.
       seedOnStart: e.VITRINE_SEED_ON_START ?? database.kind === 'pglite',
     },

@@ -70,3 +70,18 @@ export class TenantDb {
     return row.id;
   }
 }
+
+/**
+ * The rows of an `UPDATE`/`DELETE … RETURNING` run through `EntityManager.query`: TypeORM's
+ * PostgreSQL driver answers those with `[rows, affectedCount]`, INSERT and SELECT with rows.
+ */
+export function returnedRows<T>(result: unknown): T[] {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  )
+    return result[0] as T[];
+  return result as T[];
+}
