@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { TenantDb } from '@vitrine/database';
@@ -27,8 +27,16 @@ const ISSUER = 'vitrine';
  * sites. Issued by login (accounts issue); verified on every request that carries one.
  */
 @Injectable()
-export class AccessTokenService {
+export class AccessTokenService implements OnModuleInit {
   private key: Promise<Uint8Array> | null = null;
+
+  /**
+   * Loads the key at start: signing inside a unit of work must never query the database on
+   * the side (PGlite is one session, and a second query would wait for the first to end).
+   */
+  async onModuleInit(): Promise<void> {
+    await this.secret();
+  }
 
   constructor(
     private readonly db: TenantDb,

@@ -3,6 +3,8 @@ import { AccessTokenService } from './access-token.service';
 import { AccountsResolver } from './accounts.resolver';
 import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator.service';
+import { CompanyAdminResolver } from './company-admin.resolver';
+import { CompanyAdminService } from './company-admin.service';
 import { CompanyDirectory } from './company-directory.service';
 import { PasswordService } from './password.service';
 import { InvitationService } from './invitation.service';
@@ -20,6 +22,8 @@ import { UserService } from './user.service';
     Mailbox,
     InvitationService,
     AccountsResolver,
+    CompanyAdminService,
+    CompanyAdminResolver,
   ],
   exports: [
     AccessTokenService,

@@ -9,3 +9,4 @@ export * from './user.service';
 export * from './accounts.types';
 export * from './invitation.service';
 export * from './mailbox';
+export * from './company-admin.service';

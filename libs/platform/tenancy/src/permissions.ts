@@ -2,6 +2,7 @@ import {
   CanActivate,
   ExecutionContext,
   Injectable,
+  Logger,
   SetMetadata,
   applyDecorators,
 } from '@nestjs/common';
@@ -82,6 +83,8 @@ export function checkAccess(ctx: TenantContext, access: Access): VitrineError | 
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  private readonly log = new Logger('Access');
+
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(execution: ExecutionContext): boolean {
@@ -102,7 +105,13 @@ export class AccessGuard implements CanActivate {
         'This operation is only served on a microsite host.',
       );
     const denied = checkAccess(gql.ctx, access);
-    if (denied) throw denied;
+    if (denied) {
+      const info2 = GqlExecutionContext.create(execution).getInfo<{ fieldName: string }>();
+      this.log.warn(
+        `Refused ${root}.${info2.fieldName} (${access}) on ${gql.ctx.tenant.slug} for ${gql.ctx.user ? `user ${gql.ctx.user.id}` : 'an anonymous visitor'}: ${denied.code}`,
+      );
+      throw denied;
+    }
     return true;
   }
 }

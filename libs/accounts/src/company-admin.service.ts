@@ -1,0 +1,297 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { returnedRows, TenantDb } from '@vitrine/database';
+import { VitrineError } from '@vitrine/errors';
+import { ROLES, type Role, type TenantContext } from '@vitrine/tenancy';
+import { InvitationService } from './invitation.service';
+import { normalizeEmail, toUser, USER_COLUMNS, type UserRecord, type UserRow } from './user.model';
+
+export interface UserChanges {
+  name?: string | null;
+  roles?: Role[] | null;
+  /** Minor units; null removes the limit. Undefined leaves it. */
+  spendLimitMinor?: number | null;
+  canSeePrices?: boolean | null;
+}
+
+export interface AddressInput {
+  kind: 'BILLING' | 'SHIPPING';
+  label?: string | null;
+  name: string;
+  street: string;
+  postalCode: string;
+  city: string;
+  country: string;
+  isDefault?: boolean | null;
+}
+
+export interface AddressRecord extends AddressInput {
+  id: string;
+  isDefault: boolean;
+}
+
+/**
+ * What a company admin does for their own company: invite and deactivate users, set roles,
+ * spend limits and price visibility, keep addresses and cost centres. Every statement is scoped
+ * to (tenant, the admin's company): a user or address of another company is "not found", never
+ * "forbidden", so nothing reveals what exists elsewhere. Admins cannot change or deactivate
+ * themselves, so a company cannot lock itself out by accident.
+ */
+@Injectable()
+export class CompanyAdminService {
+  private readonly log = new Logger('CompanyAdmin');
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly invitations: InvitationService,
+  ) {}
+
+  async users(ctx: TenantContext): Promise<UserRecord[]> {
+    const companyId = companyOf(ctx);
+    const rows = (await this.db.run(ctx, (em) =>
+      em.query(
+        `SELECT ${USER_COLUMNS} FROM app_user WHERE tenant_id = $1 AND company_id = $2 ORDER BY email`,
+        [ctx.tenantId, companyId],
+      ),
+    )) as UserRow[];
+    return rows.map(toUser);
+  }
+
+  async invite(
+    ctx: TenantContext,
+    input: {
+      email: string;
+      name: string;
+      roles: Role[];
+      spendLimitMinor: number | null;
+      canSeePrices: boolean;
+    },
+  ): Promise<UserRecord> {
+    const companyId = companyOf(ctx);
+    checkRoles(input.roles);
+    const email = normalizeEmail(input.email);
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+      throw VitrineError.badInput(`"${input.email}" is not an e-mail address.`, {
+        argument: 'email',
+      });
+    const { user, token } = await this.db.run(ctx, async (em) => {
+      const rows = (await em.query(
+        `INSERT INTO app_user (tenant_id, company_id, email, name, roles, spend_limit_minor, can_see_prices)
+         VALUES ($1, $2, $3, $4, $5::text[], $6, $7)
+         ON CONFLICT (tenant_id, email) DO NOTHING
+         RETURNING ${USER_COLUMNS}`,
+        [
+          ctx.tenantId,
+          companyId,
+          email,
+          input.name,
+          input.roles,
+          input.spendLimitMinor,
+          input.canSeePrices,
+        ],
+      )) as UserRow[];
+      if (!rows[0])
+        throw VitrineError.badInput(`${email} already has an account on this site.`, {
+          argument: 'email',
+        });
+      const created = toUser(rows[0]);
+      return {
+        user: created,
+        token: await this.invitations.issue(em, ctx.tenantId, created.id, 'INVITATION'),
+      };
+    });
+    await this.invitations.mail(ctx.tenant, { email, token }, 'INVITATION');
+    this.log.log(`${ctx.user?.id} invited ${user.id} on ${ctx.tenant.slug}`);
+    return user;
+  }
+
+  async update(ctx: TenantContext, email: string, changes: UserChanges): Promise<UserRecord> {
+    if (changes.roles) checkRoles(changes.roles);
+    if (changes.spendLimitMinor != null && changes.spendLimitMinor < 0)
+      throw VitrineError.badInput('A spend limit cannot be negative.', { argument: 'spendLimit' });
+    return this.db.run(ctx, async (em) => {
+      const target = await this.target(em, ctx, email);
+      const rows = returnedRows<UserRow>(
+        await em.query(
+          `UPDATE app_user SET
+             name = coalesce($3, name),
+             roles = coalesce($4::text[], roles),
+             spend_limit_minor = CASE WHEN $5::boolean THEN $6::bigint ELSE spend_limit_minor END,
+             can_see_prices = coalesce($7, can_see_prices),
+             updated_at = now()
+           WHERE tenant_id = $1 AND id = $2
+           RETURNING ${USER_COLUMNS}`,
+          [
+            ctx.tenantId,
+            target.id,
+            changes.name ?? null,
+            changes.roles ?? null,
+            changes.spendLimitMinor !== undefined,
+            changes.spendLimitMinor ?? null,
+            changes.canSeePrices ?? null,
+          ],
+        ),
+      );
+      // Roles and price visibility are in access tokens: end the sessions so they are re-issued.
+      await revokeSessions(em, ctx.tenantId, target.id);
+      this.log.log(`${ctx.user?.id} changed user ${target.id} on ${ctx.tenant.slug}`);
+      return toUser(rows[0]);
+    });
+  }
+
+  async deactivate(ctx: TenantContext, email: string): Promise<UserRecord> {
+    return this.db.run(ctx, async (em) => {
+      const target = await this.target(em, ctx, email);
+      const rows = returnedRows<UserRow>(
+        await em.query(
+          `UPDATE app_user SET status = 'DEACTIVATED', updated_at = now()
+           WHERE tenant_id = $1 AND id = $2 RETURNING ${USER_COLUMNS}`,
+          [ctx.tenantId, target.id],
+        ),
+      );
+      await revokeSessions(em, ctx.tenantId, target.id);
+      await em.query(
+        `UPDATE user_token SET used_at = coalesce(used_at, now()) WHERE tenant_id = $1 AND user_id = $2`,
+        [ctx.tenantId, target.id],
+      );
+      this.log.log(`${ctx.user?.id} deactivated user ${target.id} on ${ctx.tenant.slug}`);
+      return toUser(rows[0]);
+    });
+  }
+
+  async addresses(ctx: TenantContext): Promise<AddressRecord[]> {
+    const companyId = companyOf(ctx);
+    const rows = (await this.db.run(ctx, (em) =>
+      em.query(
+        `SELECT id, kind, label, name, street, postal_code, city, country, is_default
+         FROM company_address WHERE tenant_id = $1 AND company_id = $2 ORDER BY kind, is_default DESC, created_at`,
+        [ctx.tenantId, companyId],
+      ),
+    )) as AddressRow[];
+    return rows.map(toAddress);
+  }
+
+  async addAddress(ctx: TenantContext, input: AddressInput): Promise<AddressRecord> {
+    const companyId = companyOf(ctx);
+    const country = input.country.trim().toUpperCase();
+    if (!/^[A-Z]{2}$/.test(country))
+      throw VitrineError.badInput(`"${input.country}" is not a country code (e.g. NL, BE, DE).`, {
+        argument: 'country',
+      });
+    for (const [field, value] of Object.entries({
+      name: input.name,
+      street: input.street,
+      postalCode: input.postalCode,
+      city: input.city,
+    }))
+      if (!value.trim() || value.length > 200)
+        throw VitrineError.badInput(`The address needs a ${field} (at most 200 characters).`, {
+          argument: field,
+        });
+    return this.db.run(ctx, async (em) => {
+      if (input.isDefault)
+        await em.query(
+          `UPDATE company_address SET is_default = false WHERE tenant_id = $1 AND company_id = $2 AND kind = $3`,
+          [ctx.tenantId, companyId, input.kind],
+        );
+      const rows = (await em.query(
+        `INSERT INTO company_address (tenant_id, company_id, kind, label, name, street, postal_code, city, country, is_default)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         RETURNING id, kind, label, name, street, postal_code, city, country, is_default`,
+        [
+          ctx.tenantId,
+          companyId,
+          input.kind,
+          input.label ?? null,
+          input.name.trim(),
+          input.street.trim(),
+          input.postalCode.trim(),
+          input.city.trim(),
+          country,
+          !!input.isDefault,
+        ],
+      )) as AddressRow[];
+      return toAddress(rows[0]);
+    });
+  }
+
+  async removeAddress(ctx: TenantContext, id: string): Promise<void> {
+    const companyId = companyOf(ctx);
+    const removed = await this.db.run(ctx, async (em) =>
+      returnedRows(
+        await em.query(
+          `DELETE FROM company_address WHERE tenant_id = $1 AND company_id = $2 AND id::text = $3 RETURNING id`,
+          [ctx.tenantId, companyId, id],
+        ),
+      ),
+    );
+    if (removed.length === 0) throw VitrineError.notFound('No such address in your company.');
+  }
+
+  /** A user of the admin's own company, never the admin themself. */
+  private async target(em: EntityManager, ctx: TenantContext, email: string): Promise<UserRow> {
+    const companyId = companyOf(ctx);
+    const rows = (await em.query(
+      `SELECT ${USER_COLUMNS} FROM app_user WHERE tenant_id = $1 AND company_id = $2 AND email = $3 FOR UPDATE`,
+      [ctx.tenantId, companyId, normalizeEmail(email)],
+    )) as UserRow[];
+    const target = rows[0];
+    if (!target) {
+      this.log.warn(`${ctx.user?.id} on ${ctx.tenant.slug} asked for a user outside their company`);
+      throw VitrineError.notFound('No such user in your company.');
+    }
+    if (target.id === ctx.user?.id)
+      throw new VitrineError(
+        'FORBIDDEN',
+        'You cannot change or deactivate your own account; ask another administrator.',
+      );
+    return target;
+  }
+}
+
+function companyOf(ctx: TenantContext): string {
+  const id = ctx.user?.company?.id;
+  if (!id) throw new VitrineError('FORBIDDEN', 'Your account belongs to no company.');
+  return id;
+}
+
+function checkRoles(roles: readonly string[]): void {
+  if (roles.length === 0)
+    throw VitrineError.badInput('A user needs at least one role.', { argument: 'roles' });
+  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length)
+    throw VitrineError.badInput(`Unknown role(s): ${unknown.join(', ')}.`, { argument: 'roles' });
+}
+
+async function revokeSessions(em: EntityManager, tenantId: string, userId: string): Promise<void> {
+  await em.query(
+    `UPDATE refresh_token SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND user_id = $2`,
+    [tenantId, userId],
+  );
+}
+
+interface AddressRow {
+  id: string;
+  kind: 'BILLING' | 'SHIPPING';
+  label: string | null;
+  name: string;
+  street: string;
+  postal_code: string;
+  city: string;
+  country: string;
+  is_default: boolean;
+}
+
+function toAddress(r: AddressRow): AddressRecord {
+  return {
+    id: r.id,
+    kind: r.kind,
+    label: r.label,
+    name: r.name,
+    street: r.street,
+    postalCode: r.postal_code,
+    city: r.city,
+    country: r.country.trim(),
+    isDefault: r.is_default,
+  };
+}
