@@ -227,6 +227,7 @@ describe('accounts (end to end)', () => {
       last = await login(JANSEN, 'limited@jansenbouw.example', 'wrong password!!');
     expect(code(last!)).toBe('RATE_LIMITED');
     expect(last!.status).toBe(429);
+    expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
     // Even the right password waits for the window to end.
     expect(code(await login(JANSEN, 'limited@jansenbouw.example'))).toBe('RATE_LIMITED');
   });
@@ -365,6 +366,36 @@ describe('accounts (end to end)', () => {
       expect(code(await call(JANSEN, REFRESH, { t: session.refreshToken }))).toBe(
         'UNAUTHENTICATED',
       );
+    });
+
+    it('keeps cost centres per company; only admins change them', async () => {
+      const SAVE = `mutation($c: String!, $n: String!) { saveCostCentre(code: $c, name: $n) { code name active } }`;
+      expect(code(await call(JANSEN, SAVE, { c: 'KP-100', n: 'Project Kade' }, buyer))).toBe(
+        'FORBIDDEN',
+      );
+      const saved = await call<{ saveCostCentre: unknown }>(
+        JANSEN,
+        SAVE,
+        { c: 'KP-100', n: 'Project Kade' },
+        admin,
+      );
+      expect(saved.data!.saveCostCentre).toEqual({
+        code: 'KP-100',
+        name: 'Project Kade',
+        active: true,
+      });
+      const seen = await call<{ costCentres: unknown[] }>(
+        JANSEN,
+        '{ costCentres { code } }',
+        {},
+        buyer,
+      );
+      expect(seen.data!.costCentres).toEqual([{ code: 'KP-100' }]);
+      const noord = (await login(JANSEN, 'noord@jansenbouw.example')).data!.login.accessToken;
+      expect(
+        (await call<{ costCentres: unknown[] }>(JANSEN, '{ costCentres { code } }', {}, noord))
+          .data!.costCentres,
+      ).toEqual([]);
     });
 
     it('keeps addresses per company', async () => {

@@ -8,6 +8,7 @@ import {
   AddressInput,
   AddressType,
   CompanyUserType,
+  CostCentreType,
   InviteUserInput,
   UpdateUserInput,
   type AddressKindEnum,
@@ -84,6 +85,25 @@ export class CompanyAdminResolver {
     @Args('input') input: AddressInput,
   ): Promise<AddressType> {
     return toAddressType(await this.admin.addAddress(ctx, input));
+  }
+
+  @Allow('VIEW_ORDERS')
+  @Query(() => [CostCentreType], { description: "Your company's cost centres." })
+  costCentres(@Ctx() ctx: TenantContext): Promise<CostCentreType[]> {
+    return this.admin.costCentres(ctx);
+  }
+
+  @Allow('MANAGE_COMPANY')
+  @Mutation(() => CostCentreType, {
+    description: 'Adds a cost centre, or renames or (de)activates the one with this code.',
+  })
+  saveCostCentre(
+    @Ctx() ctx: TenantContext,
+    @Args('code') code: string,
+    @Args('name') name: string,
+    @Args('active', { defaultValue: true }) active: boolean,
+  ): Promise<CostCentreType> {
+    return this.admin.saveCostCentre(ctx, code, name, active);
   }
 
   @Allow('MANAGE_COMPANY')

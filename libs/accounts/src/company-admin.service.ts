@@ -228,6 +228,43 @@ export class CompanyAdminService {
     if (removed.length === 0) throw VitrineError.notFound('No such address in your company.');
   }
 
+  async costCentres(
+    ctx: TenantContext,
+  ): Promise<Array<{ code: string; name: string; active: boolean }>> {
+    const companyId = companyOf(ctx);
+    return (await this.db.run(ctx, (em) =>
+      em.query(
+        `SELECT code, name, active FROM cost_centre WHERE tenant_id = $1 AND company_id = $2 ORDER BY code`,
+        [ctx.tenantId, companyId],
+      ),
+    )) as Array<{ code: string; name: string; active: boolean }>;
+  }
+
+  /** Adds a cost centre, or renames and reactivates the one with this code. */
+  async saveCostCentre(
+    ctx: TenantContext,
+    code: string,
+    name: string,
+    active: boolean,
+  ): Promise<{ code: string; name: string; active: boolean }> {
+    const companyId = companyOf(ctx);
+    const c = code.trim();
+    if (!/^[^\p{Cc}]{1,64}$/u.test(c) || !name.trim() || name.length > 200)
+      throw VitrineError.badInput(
+        'A cost centre needs a code (1 to 64 characters) and a name (at most 200).',
+        { argument: 'code' },
+      );
+    const rows = (await this.db.run(ctx, (em) =>
+      em.query(
+        `INSERT INTO cost_centre (tenant_id, company_id, code, name, active) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (tenant_id, company_id, code) DO UPDATE SET name = EXCLUDED.name, active = EXCLUDED.active
+         RETURNING code, name, active`,
+        [ctx.tenantId, companyId, c, name.trim(), active],
+      ),
+    )) as Array<{ code: string; name: string; active: boolean }>;
+    return rows[0];
+  }
+
   /** A user of the admin's own company, never the admin themself. */
   private async target(em: EntityManager, ctx: TenantContext, email: string): Promise<UserRow> {
     const companyId = companyOf(ctx);

@@ -72,3 +72,10 @@ export class AddressInput {
   @Field({ description: 'ISO 3166 code, e.g. NL' }) country: string;
   @Field({ nullable: true }) isDefault?: boolean;
 }
+
+@ObjectType('CostCentre', { description: 'A budget an order can be booked on.' })
+export class CostCentreType {
+  @Field() code: string;
+  @Field() name: string;
+  @Field({ description: 'Inactive cost centres cannot be chosen for new orders.' }) active: boolean;
+}

@@ -14,6 +14,11 @@ export const httpStatusPlugin: ApolloServerPlugin = {
         if (response.body.kind !== 'single') return;
         const { errors, data } = response.body.singleResult;
         if (!errors?.length) return;
+        // Rate limits say when to come back, in the header clients and proxies honour.
+        const retryAfter = errors
+          .map((e) => e.extensions?.retryAfterSeconds)
+          .find((v): v is number => typeof v === 'number');
+        if (retryAfter !== undefined) response.http.headers.set('retry-after', String(retryAfter));
         if (data && Object.values(data).some((v) => v !== null)) return;
         const statuses = errors.map((e) =>
           httpStatusFor(String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
