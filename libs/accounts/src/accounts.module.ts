@@ -11,29 +11,20 @@ import { InvitationService } from './invitation.service';
 import { Mailbox } from './mailbox';
 import { UserService } from './user.service';
 
+/** The services other modules use. */
+const SERVICES = [
+  AccessTokenService,
+  CompanyDirectory,
+  Authenticator,
+  PasswordService,
+  AuthService,
+  UserService,
+  Mailbox,
+  InvitationService,
+];
+
 @Module({
-  providers: [
-    AccessTokenService,
-    CompanyDirectory,
-    Authenticator,
-    PasswordService,
-    AuthService,
-    UserService,
-    Mailbox,
-    InvitationService,
-    AccountsResolver,
-    CompanyAdminService,
-    CompanyAdminResolver,
-  ],
-  exports: [
-    AccessTokenService,
-    CompanyDirectory,
-    Authenticator,
-    PasswordService,
-    AuthService,
-    UserService,
-    Mailbox,
-    InvitationService,
-  ],
+  providers: [...SERVICES, AccountsResolver, CompanyAdminService, CompanyAdminResolver],
+  exports: SERVICES,
 })
 export class AccountsModule {}

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { tenantIsolationSql } from './tenant-isolation';
 
 /**
  * Catalog depth for a technical wholesaler (issue #3):
@@ -153,15 +154,7 @@ export class CatalogDepth1764100000000 implements MigrationInterface {
     // Tenant-owned: customer_sku and tenant_assortment get the same forced policy as the other
     // tenant tables. The materialized assortment also admits explicit maintenance.
     for (const table of ['customer_sku', 'tenant_assortment']) {
-      await q.query(`
-        ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
-        ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;
-        CREATE POLICY tenant_isolation ON ${table}
-          USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
-                 OR current_setting('app.maintenance', true) = 'on')
-          WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
-                 OR current_setting('app.maintenance', true) = 'on');
-      `);
+      await q.query(tenantIsolationSql(table));
     }
     for (const table of ['tenant_product', 'tenant_variant']) {
       await q.query(`

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { tenantIsolationSql } from './tenant-isolation';
 
 /**
  * The pricing engine's model (ARCHITECTURE.md, "Prices"):
@@ -74,15 +75,7 @@ export class Pricing1764300000000 implements MigrationInterface {
     // that use the list to bump their versions.
     await q.query(`DROP POLICY tenant_isolation ON tenant_price_list`);
     for (const table of ['company', 'contract_price', 'tenant_price_list']) {
-      await q.query(`
-        ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
-        ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;
-        CREATE POLICY tenant_isolation ON ${table}
-          USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
-                 OR current_setting('app.maintenance', true) = 'on')
-          WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
-                 OR current_setting('app.maintenance', true) = 'on');
-      `);
+      await q.query(tenantIsolationSql(table));
     }
   }
 

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { tenantIsolationSql } from './tenant-isolation';
 
 /**
  * Accounts: the people who buy for a company, and what they may do.
@@ -103,15 +104,7 @@ export class Accounts1764400000000 implements MigrationInterface {
       'refresh_token',
       'user_token',
     ]) {
-      await q.query(`
-        ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
-        ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;
-        CREATE POLICY tenant_isolation ON ${table}
-          USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
-                 OR current_setting('app.maintenance', true) = 'on')
-          WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
-                 OR current_setting('app.maintenance', true) = 'on');
-      `);
+      await q.query(tenantIsolationSql(table));
     }
   }
 
