@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { InvitationService, type Invitation, type SiteRef } from '@vitrine/accounts';
 import { AssortmentService } from '@vitrine/catalog';
 import { TenantDb } from '@vitrine/database';
-import { COMPANY_ID_SQL, parseDecimal, SELLER_COUNTRY, taxFor } from '@vitrine/pricing';
+import { COMPANY_ID_SQL, parseDecimal, taxFor } from '@vitrine/pricing';
 import {
   TenantDirectory,
   type Role,
@@ -92,8 +92,8 @@ export class TenantSyncService {
         // decided must stop the sync here, not break every price on the site later.
         try {
           taxFor({
-            sellerCountry: SELLER_COUNTRY,
-            shipToCountry: companyCountry(spec.company),
+            sellerCountry: this.config.seller.country,
+            shipToCountry: companyCountry(spec.company, this.config.seller.country),
             category: 'standard',
             buyerVatId: spec.company.vatId ?? null,
             at: new Date(),
@@ -283,7 +283,7 @@ export class TenantSyncService {
         company.code ?? spec.slug,
         company.name,
         company.vatId ?? null,
-        companyCountry(company),
+        companyCountry(company, this.config.seller.country),
         spec.paymentTerms
           ? JSON.stringify({ method: spec.paymentTerms.method, netDays: spec.paymentTerms.netDays })
           : null,
@@ -334,10 +334,13 @@ function isTimeZone(zone: string): boolean {
 }
 
 /** Declared, else the VAT id's (NL123456789B01 → NL; Greek ids start with EL), else the seller's. */
-function companyCountry(company: { country?: string; vatId?: string }): string {
+function companyCountry(
+  company: { country?: string; vatId?: string },
+  sellerCountry: string,
+): string {
   if (company.country) return company.country;
   const prefix = company.vatId?.slice(0, 2);
-  return prefix ? (prefix === 'EL' ? 'GR' : prefix) : SELLER_COUNTRY;
+  return prefix ? (prefix === 'EL' ? 'GR' : prefix) : sellerCountry;
 }
 
 function digest(value: unknown): string {

@@ -1,11 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { CACHE_STORE, tenantKey, type CacheStore } from '@vitrine/cache';
+import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
 import type { TaxCategory } from '@vitrine/catalog';
 import type { TenantContext } from '@vitrine/tenancy';
-import { SELLER_COUNTRY, taxFor, type TaxDecision } from './tax';
+import { taxFor, type TaxDecision } from './tax';
 import {
   EMPTY_PRICING,
   resolvePrice,
@@ -37,13 +38,29 @@ const LOCAL_TTL_MS = 60_000;
  * A warm catalog page therefore costs no SQL statement for its prices; a cold one costs one.
  */
 @Injectable()
-export class PriceService {
+export class PriceService implements OnModuleInit {
   private readonly local = new LRUCache<string, PricingData>({ max: 50_000, ttl: LOCAL_TTL_MS });
 
   constructor(
     private readonly db: TenantDb,
     @Inject(CACHE_STORE) private readonly cache: CacheStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** A seller country whose VAT cannot be decided stops the start, not every price later. */
+  onModuleInit(): void {
+    const country = this.config.seller.country;
+    try {
+      taxFor({
+        sellerCountry: country,
+        shipToCountry: country,
+        category: 'standard',
+        at: new Date(),
+      });
+    } catch (err) {
+      throw new Error(`VITRINE_SELLER_COUNTRY=${country}: ${(err as Error).message}`);
+    }
+  }
 
   /** Pricing data of many variants in the request's price context: memory, shared cache, one statement. */
   async pricingData(
@@ -116,8 +133,8 @@ export class PriceService {
   tax(ctx: TenantContext, category: TaxCategory, at = new Date()): TaxDecision {
     const company = ctx.user?.company ?? null;
     return taxFor({
-      sellerCountry: SELLER_COUNTRY,
-      shipToCountry: company?.country ?? SELLER_COUNTRY,
+      sellerCountry: this.config.seller.country,
+      shipToCountry: company?.country ?? this.config.seller.country,
       category,
       buyerVatId: company?.vatId ?? null,
       at,

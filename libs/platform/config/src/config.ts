@@ -31,10 +31,11 @@ const schema = z.object({
   VITRINE_DEMO_PASSWORD: z.string().min(12).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHQL_MAX_FIRST: z.coerce.number().int().min(1).max(1000).default(100),
-  AUTH_TOKEN_SECRET: z
+  VITRINE_SELLER_COUNTRY: z
     .string()
-    .min(32, 'use at least 32 random characters')
-    .optional(),
+    .regex(/^[A-Z]{2}$/, 'an ISO 3166 code in capitals, e.g. NL')
+    .default('NL'),
+  AUTH_TOKEN_SECRET: z.string().min(32, 'use at least 32 random characters').optional(),
   AUTH_ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).max(86_400).default(900),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 });
@@ -68,6 +69,8 @@ export interface AppConfig {
    * every instance) and lifetime in seconds.
    */
   auth: { tokenSecret: string | null; accessTokenTtlS: number };
+  /** The seller's member state: goods ship from there, its VAT applies to domestic sales. */
+  seller: { country: string };
 }
 
 export class ConfigError extends Error {}
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     redisUrl: e.REDIS_URL ?? null,
     cachePrefix: e.CACHE_PREFIX,
     trustedProxies: e.TRUSTED_PROXIES,
+    seller: { country: e.VITRINE_SELLER_COUNTRY },
     auth: { tokenSecret: e.AUTH_TOKEN_SECRET ?? null, accessTokenTtlS: e.AUTH_ACCESS_TOKEN_TTL_S },
     adminHost: e.ADMIN_HOST.toLowerCase(),
     tenantsDir: resolve(cwd, e.TENANTS_DIR),
