@@ -11,6 +11,7 @@ import { CATALOG_ENTITIES, CatalogModule } from '@vitrine/catalog';
 import { ConfigModule, type AppConfig } from '@vitrine/config';
 import { DatabaseModule } from '@vitrine/database';
 import { formatGraphQLError, httpStatusPlugin } from '@vitrine/errors';
+import { OrderingModule } from '@vitrine/ordering';
 import { PRICING_ENTITIES, PricingModule } from '@vitrine/pricing';
 import { StorefrontModule } from '@vitrine/storefront';
 import {
@@ -59,6 +60,7 @@ export class AppModule {
         CatalogModule,
         PricingModule,
         AccountsModule,
+        OrderingModule,
         AdminModule,
         StorefrontModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({

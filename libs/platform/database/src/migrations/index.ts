@@ -3,6 +3,7 @@ import { CatalogDepth1764100000000 } from './1764100000000-catalog-depth';
 import { Installation1764200000000 } from './1764200000000-installation';
 import { Pricing1764300000000 } from './1764300000000-pricing';
 import { Accounts1764400000000 } from './1764400000000-accounts';
+import { Carts1764500000000 } from './1764500000000-carts';
 
 /** Every migration, in order. A new migration is added here (and only here). */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Installation1764200000000,
   Pricing1764300000000,
   Accounts1764400000000,
+  Carts1764500000000,
 ];

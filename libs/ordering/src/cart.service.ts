@@ -1,0 +1,261 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { normalizeSku, type TaxCategory } from '@vitrine/catalog';
+import { TenantDb } from '@vitrine/database';
+import { VitrineError } from '@vitrine/errors';
+import { LinePricingService, MAX_QUANTITY, PriceService, type PricedLines } from '@vitrine/pricing';
+import type { TenantContext } from '@vitrine/tenancy';
+
+/** An article as the cart needs it: identity, ordering rules, and what pricing needs. */
+export interface CartArticle {
+  variantId: number;
+  sku: string;
+  name: string;
+  orderMultiple: number;
+  minOrderQuantity: number;
+  status: 'ACTIVE' | 'DISCONTINUED';
+  stockOnHand: number;
+  categoryPath: string[];
+  taxCategory: TaxCategory;
+}
+
+export interface CartLineView extends CartArticle {
+  quantity: number;
+}
+
+export interface CartView {
+  lines: CartLineView[];
+  priced: PricedLines;
+}
+
+export interface RejectedLine {
+  sku: string;
+  reason: string;
+}
+
+/** Quick order accepts at most this many lines at once. */
+export const MAX_LINES = 500;
+
+/**
+ * The user's one active cart. Lines are variants of the tenant's assortment with a quantity that
+ * respects the article's minimum and order multiple; prices are never stored, they come from the
+ * pricing engine each time the cart is shown (and again at checkout). Adding many lines at once
+ * (quick order) reports every refused line with its reason and adds the rest, in one unit of work.
+ */
+@Injectable()
+export class CartService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly prices: PriceService,
+    private readonly lines: LinePricingService,
+  ) {}
+
+  async view(ctx: TenantContext): Promise<CartView | null> {
+    const userId = userOf(ctx);
+    const lines = await this.db.run(ctx, (em) => this.currentLines(em, ctx, userId));
+    return lines === null ? null : this.price(ctx, lines);
+  }
+
+  /** Adds quantities to the cart (to what is there already); refused lines are reported. */
+  async add(
+    ctx: TenantContext,
+    input: ReadonlyArray<{ sku: string; quantity: number }>,
+  ): Promise<{ cart: CartView; rejected: RejectedLine[] }> {
+    if (input.length === 0) throw VitrineError.badInput('Add at least one line.');
+    if (input.length > MAX_LINES)
+      throw VitrineError.badInput(`At most ${MAX_LINES} lines at once; split the list.`);
+    const userId = userOf(ctx);
+    const rejected: RejectedLine[] = [];
+    // Articles and their prices first: pricing has units of work of its own, and a unit of work
+    // must never wait on another (PGlite is one session).
+    const articles = await this.db.run(ctx, (em) =>
+      this.articles(
+        em,
+        ctx,
+        input.map((l) => normalizeSku(l.sku)),
+      ),
+    );
+    const pricing = await this.prices.pricingData(
+      ctx,
+      [...articles.values()].map((a) => a.variantId),
+    );
+    const lines = await this.db.run(ctx, async (em) => {
+      const cartId = await this.cartId(em, ctx, userId);
+      const current = new Map(
+        ((await this.currentLines(em, ctx, userId)) ?? []).map((l) => [l.variantId, l.quantity]),
+      );
+      const wanted = new Map<number, number>();
+      for (const line of input) {
+        const sku = normalizeSku(line.sku);
+        const article = articles.get(sku);
+        const data = article ? pricing.get(article.variantId) : undefined;
+        const total = article
+          ? (wanted.get(article.variantId) ?? current.get(article.variantId) ?? 0) + line.quantity
+          : 0;
+        const reason = !article
+          ? `${sku || '(empty)'} is not an article of this shop.`
+          : (quantityProblem(article, total, line.quantity) ??
+            (!data || !this.prices.resolve(ctx, data, total, article.categoryPath)
+              ? `${sku} has no price for you; ask for a quote.`
+              : null));
+        if (reason || !article) {
+          rejected.push({ sku: line.sku, reason: reason as string });
+          continue;
+        }
+        wanted.set(article.variantId, total);
+      }
+      if (wanted.size)
+        await em.query(
+          `INSERT INTO cart_line (tenant_id, cart_id, variant_id, quantity)
+           SELECT $1, $2, v, q FROM unnest($3::int[], $4::int[]) AS x(v, q)
+           ON CONFLICT (tenant_id, cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity`,
+          [ctx.tenantId, cartId, [...wanted.keys()], [...wanted.values()]],
+        );
+      return (await this.currentLines(em, ctx, userId)) ?? [];
+    });
+    return { cart: await this.price(ctx, lines), rejected };
+  }
+
+  /** Sets a line's quantity; 0 removes it. */
+  async update(ctx: TenantContext, skuText: string, quantity: number): Promise<CartView> {
+    const userId = userOf(ctx);
+    const sku = normalizeSku(skuText);
+    const lines = await this.db.run(ctx, async (em) => {
+      const cartId = await this.cartId(em, ctx, userId);
+      const article = (await this.articles(em, ctx, [sku])).get(sku);
+      if (!article)
+        throw VitrineError.notFound(`${sku || '(empty)'} is not an article of this shop.`);
+      if (quantity === 0) {
+        await em.query(
+          `DELETE FROM cart_line WHERE tenant_id = $1 AND cart_id = $2 AND variant_id = $3`,
+          [ctx.tenantId, cartId, article.variantId],
+        );
+      } else {
+        const problem = quantityProblem(article, quantity, quantity);
+        if (problem) throw VitrineError.badInput(problem, { sku, argument: 'quantity' });
+        await em.query(
+          `INSERT INTO cart_line (tenant_id, cart_id, variant_id, quantity) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (tenant_id, cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity`,
+          [ctx.tenantId, cartId, article.variantId, quantity],
+        );
+      }
+      return (await this.currentLines(em, ctx, userId)) ?? [];
+    });
+    return this.price(ctx, lines);
+  }
+
+  private async price(ctx: TenantContext, lines: CartLineView[]): Promise<CartView> {
+    const priced = await this.lines.price(
+      ctx,
+      lines.map((l) => ({
+        variant: {
+          id: l.variantId,
+          sku: l.sku,
+          categoryPath: l.categoryPath,
+          taxCategory: l.taxCategory,
+        },
+        quantity: l.quantity,
+      })),
+    );
+    return { lines, priced };
+  }
+
+  private async cartId(em: EntityManager, ctx: TenantContext, userId: string): Promise<string> {
+    const rows = (await em.query(
+      `INSERT INTO cart (tenant_id, user_id) VALUES ($1, $2)
+       ON CONFLICT (tenant_id, user_id) DO UPDATE SET updated_at = now() RETURNING id`,
+      [ctx.tenantId, userId],
+    )) as Array<{ id: string }>;
+    return rows[0].id;
+  }
+
+  /** The cart's lines still in the assortment, oldest first; null when the user has no cart. */
+  private async currentLines(
+    em: EntityManager,
+    ctx: TenantContext,
+    userId: string,
+  ): Promise<CartLineView[] | null> {
+    const carts = (await em.query(`SELECT id FROM cart WHERE tenant_id = $1 AND user_id = $2`, [
+      ctx.tenantId,
+      userId,
+    ])) as Array<{ id: string }>;
+    if (!carts[0]) return null;
+    const rows = (await em.query(
+      `${ARTICLE_SELECT}, cl.quantity
+       FROM cart_line cl
+       JOIN tenant_variant tv ON tv.tenant_id = cl.tenant_id AND tv.variant_id = cl.variant_id
+       ${ARTICLE_JOINS}
+       WHERE cl.tenant_id = $1 AND cl.cart_id = $3
+       ORDER BY cl.added_at, v.sku`,
+      [ctx.tenantId, ctx.locale, carts[0].id],
+    )) as Array<ArticleRow & { quantity: number }>;
+    return rows.map((r) => ({ ...toArticle(r), quantity: r.quantity }));
+  }
+
+  /** Articles of the tenant's assortment by SKU. */
+  private async articles(
+    em: EntityManager,
+    ctx: TenantContext,
+    skus: string[],
+  ): Promise<Map<string, CartArticle>> {
+    const rows = (await em.query(
+      `${ARTICLE_SELECT}
+       FROM variant v
+       JOIN tenant_variant tv ON tv.tenant_id = $1 AND tv.variant_id = v.id
+       ${ARTICLE_JOINS.replace('JOIN variant v ON v.id = tv.variant_id', '')}
+       WHERE v.sku = ANY($3::text[])`,
+      [ctx.tenantId, ctx.locale, [...new Set(skus)]],
+    )) as ArticleRow[];
+    return new Map(rows.map((r) => [r.sku, toArticle(r)]));
+  }
+}
+
+const ARTICLE_SELECT = `SELECT v.id AS variant_id, v.sku, coalesce(v.names->>$2, v.names->>'nl', v.names->>'en', v.sku) AS name,
+  v.order_multiple, v.min_order_quantity, v.status, v.stock_on_hand, v.tax_category, c.path AS category_path`;
+const ARTICLE_JOINS = `JOIN variant v ON v.id = tv.variant_id
+  JOIN product p ON p.id = v.product_id
+  LEFT JOIN category c ON c.id = p.category_id`;
+
+interface ArticleRow {
+  variant_id: number;
+  sku: string;
+  name: string;
+  order_multiple: number;
+  min_order_quantity: number;
+  status: 'ACTIVE' | 'DISCONTINUED';
+  stock_on_hand: number;
+  tax_category: TaxCategory;
+  category_path: string | null;
+}
+
+function toArticle(r: ArticleRow): CartArticle {
+  return {
+    variantId: r.variant_id,
+    sku: r.sku,
+    name: r.name,
+    orderMultiple: r.order_multiple,
+    minOrderQuantity: r.min_order_quantity,
+    status: r.status,
+    stockOnHand: r.stock_on_hand,
+    categoryPath: r.category_path ? r.category_path.split('/') : [],
+    taxCategory: r.tax_category,
+  };
+}
+
+/** Why a quantity cannot be in the cart, or null. `added` is what this request asked for. */
+export function quantityProblem(article: CartArticle, total: number, added: number): string | null {
+  if (!Number.isInteger(added) || added < 1 || total > MAX_QUANTITY)
+    return `The quantity of ${article.sku} must be a whole number from 1 to ${MAX_QUANTITY}; got ${added}.`;
+  if (article.status === 'DISCONTINUED' && article.stockOnHand < total)
+    return `${article.sku} is discontinued; ${article.stockOnHand} left.`;
+  if (total < article.minOrderQuantity)
+    return `${article.sku} is sold from ${article.minOrderQuantity} pieces; the cart would hold ${total}.`;
+  if (total % article.orderMultiple !== 0)
+    return `${article.sku} is sold in multiples of ${article.orderMultiple}; the cart would hold ${total}.`;
+  return null;
+}
+
+function userOf(ctx: TenantContext): string {
+  if (!ctx.user) throw new VitrineError('UNAUTHENTICATED', 'Please sign in to use a cart.');
+  return ctx.user.id;
+}

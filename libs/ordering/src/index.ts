@@ -1,0 +1,2 @@
+export * from './cart.service';
+export * from './ordering.module';
