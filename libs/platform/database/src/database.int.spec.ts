@@ -81,6 +81,19 @@ describe('database', () => {
     expect(outside[0].t).toBe('');
   });
 
+  it('refuses a unit of work or a side statement opened inside another, instead of hanging', async () => {
+    const db = new TenantDb(ds);
+    const scope = { tenantId: '00000000-0000-0000-0000-000000000001' };
+    await expect(db.run(scope, () => db.query('SELECT 1'))).rejects.toThrow(
+      /inside a unit of work/,
+    );
+    await expect(db.run(scope, () => db.maintenance(async () => 1))).rejects.toThrow(
+      /another unit of work was started inside/,
+    );
+    // After the unit of work, both are fine again.
+    await expect(db.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+  });
+
   it('forces row-level security on tenant-owned tables', async () => {
     const rows = (await ds.query(
       `SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = ANY($1::text[]) ORDER BY relname`,

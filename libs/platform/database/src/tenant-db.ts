@@ -1,5 +1,16 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+
+const openUnits = new AsyncLocalStorage<boolean>();
+
+function refuseNesting(what: string): void {
+  if (openUnits.getStore())
+    throw new Error(
+      `TenantDb: ${what} was started inside a unit of work. Use the EntityManager you were given, ` +
+        'or do the work before or after the unit of work.',
+    );
+}
 
 /** Injection token of the initialized DataSource. */
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
@@ -23,7 +34,7 @@ export class TenantDb {
   constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
   async run<T>(scope: TenantScope, fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(async (em) => {
+    return this.unit(async (em) => {
       await em.query(`SELECT set_config('app.tenant_id', $1, true)`, [scope.tenantId]);
       return fn(em);
     });
@@ -31,7 +42,7 @@ export class TenantDb {
 
   /** Reads or writes the seller's own data (catalog, price lists): no tenant setting. */
   async global<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(fn);
+    return this.unit(fn);
   }
 
   /**
@@ -40,7 +51,7 @@ export class TenantDb {
    * transaction-local `app.maintenance` setting — explicit and greppable, never a request path.
    */
   async maintenance<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(async (em) => {
+    return this.unit(async (em) => {
       await em.query(`SELECT set_config('app.maintenance', 'on', true)`);
       return fn(em);
     });
@@ -48,7 +59,18 @@ export class TenantDb {
 
   /** A single statement on data that belongs to no tenant. */
   query<T = unknown>(sql: string, params: unknown[] = []): Promise<T[]> {
+    refuseNesting('a statement outside it');
     return this.ds.query(sql, params) as Promise<T[]>;
+  }
+
+  /**
+   * A transaction, remembered in the async context: opening a second one (or a statement on the
+   * side) from inside it is refused with a clear error. On PGlite — one session — it would wait
+   * for the first forever; on PostgreSQL it would silently run outside the first's transaction.
+   */
+  private unit<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    refuseNesting('another unit of work');
+    return this.ds.transaction((em) => openUnits.run(true, () => fn(em)));
   }
 
   /**
