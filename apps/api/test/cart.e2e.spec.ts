@@ -1,5 +1,6 @@
 import { AccessTokenService } from '@vitrine/accounts';
 import { TenantDb } from '@vitrine/database';
+import { formatDecimal, parseDecimal, roundHalfUp } from '@vitrine/pricing';
 import type { Role } from '@vitrine/tenancy';
 import { asTenantRuntime, gql, type GraphQLResult, type TestDatabase } from '@vitrine/testing';
 import { seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
@@ -110,16 +111,18 @@ describe('cart (end to end)', () => {
     );
     const shown = page.data!.product.variants.find((v) => v.sku === sku)!.price;
     const cart = added.data!.addToCart;
-    const cents = (a: string) => Math.round(Number(a) * 100);
+    const cents = (a: string) => parseDecimal(a, 'EUR');
     expect(cart.lines).toEqual([
       {
         sku,
         quantity: 3,
         unitPrice: { amount: shown.unit.amount },
-        lineTotal: { amount: ((cents(shown.unit.amount) * 3) / 100).toFixed(2) },
+        lineTotal: { amount: formatDecimal(cents(shown.unit.amount) * 3, 'EUR') },
       },
     ]);
-    expect(cents(cart.tax.amount)).toBe(Math.round((cents(cart.subtotal.amount) * 21) / 100));
+    expect(cents(cart.tax.amount)).toBe(
+      Number(roundHalfUp(BigInt(cents(cart.subtotal.amount)) * 21n, 100n)),
+    );
     expect(cents(cart.total.amount)).toBe(cents(cart.subtotal.amount) + cents(cart.tax.amount));
     // Adding again adds up.
     const again = await call<{ addToCart: Cart }>(

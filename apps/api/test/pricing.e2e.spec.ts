@@ -1,7 +1,12 @@
 import { MemoryBus } from '@vitrine/cache';
 import { TenantDb } from '@vitrine/database';
 import { AccessTokenService, CompanyDirectory } from '@vitrine/accounts';
-import { LinePricingService, PriceChangeService } from '@vitrine/pricing';
+import {
+  LinePricingService,
+  parseDecimal,
+  PriceChangeService,
+  roundHalfUp,
+} from '@vitrine/pricing';
 import { createTenantContext, TenantDirectory } from '@vitrine/tenancy';
 import { gql, type TestDatabase } from '@vitrine/testing';
 import { buyerHeaders, seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
@@ -117,8 +122,10 @@ describe('pricing (end to end)', () => {
     expect(v.tier25!.source).toBe('CONTRACT');
     expect(v.tier25!.minQuantity).toBe(25);
     // Demo contracts: 15 % below list, 20 % below from 25 pieces (rounded half up to the cent).
-    const list = Math.round(Number(v.listPrice!.amount) * 100);
-    expect(Math.round(Number(v.price!.unit.amount) * 100)).toBe(Math.round(list * 0.85));
+    const list = parseDecimal(v.listPrice!.amount, 'EUR');
+    expect(parseDecimal(v.price!.unit.amount, 'EUR')).toBe(
+      Number(roundHalfUp(BigInt(list) * 85n, 100n)),
+    );
     expect(v.tierPrices).toEqual([
       { minQuantity: 1, unit: { amount: v.price!.unit.amount } },
       { minQuantity: 25, unit: { amount: v.tier25!.unit.amount } },
@@ -202,7 +209,7 @@ describe('pricing (end to end)', () => {
       quantity,
     });
     const priced = await a.app.get(LinePricingService).price(ctx, [line(3), line(25)]);
-    const cents = (amount: string) => Math.round(Number(amount) * 100);
+    const cents = (amount: string) => parseDecimal(amount, 'EUR');
     expect(priced.lines[0]).toMatchObject({
       unitMinor: cents(page.price!.unit.amount),
       source: 'CONTRACT',
@@ -216,7 +223,7 @@ describe('pricing (end to end)', () => {
     for (const l of priced.lines) {
       expect(l.tax.rate).toBe('21.00');
       // Half up per line, in integers.
-      expect(l.taxMinor).toBe(Math.round((l.netMinor * 21) / 100));
+      expect(l.taxMinor).toBe(Number(roundHalfUp(BigInt(l.netMinor) * 21n, 100n)));
     }
     expect(priced.totals.netMinor).toBe(priced.lines[0].netMinor + priced.lines[1].netMinor);
     expect(priced.totals.taxMinor).toBe(priced.lines[0].taxMinor + priced.lines[1].taxMinor);

@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { InvitationService, type Invitation, type SiteRef } from '@vitrine/accounts';
 import { AssortmentService } from '@vitrine/catalog';
 import { TenantDb } from '@vitrine/database';
-import { COMPANY_ID_SQL, parseDecimal, taxFor } from '@vitrine/pricing';
+import { COMPANY_ID_SQL, countryOfVatId, parseDecimal, taxFor } from '@vitrine/pricing';
 import {
   TenantDirectory,
   type Role,
@@ -339,8 +339,7 @@ function companyCountry(
   sellerCountry: string,
 ): string {
   if (company.country) return company.country;
-  const prefix = company.vatId?.slice(0, 2);
-  return prefix ? (prefix === 'EL' ? 'GR' : prefix) : sellerCountry;
+  return company.vatId ? countryOfVatId(company.vatId) : sellerCountry;
 }
 
 function digest(value: unknown): string {

@@ -184,6 +184,7 @@ export class CartService {
       `${ARTICLE_SELECT}, cl.quantity
        FROM cart_line cl
        JOIN tenant_variant tv ON tv.tenant_id = cl.tenant_id AND tv.variant_id = cl.variant_id
+       JOIN variant v ON v.id = tv.variant_id
        ${ARTICLE_JOINS}
        WHERE cl.tenant_id = $1 AND cl.cart_id = $3
        ORDER BY cl.added_at, v.sku`,
@@ -202,7 +203,7 @@ export class CartService {
       `${ARTICLE_SELECT}
        FROM variant v
        JOIN tenant_variant tv ON tv.tenant_id = $1 AND tv.variant_id = v.id
-       ${ARTICLE_JOINS.replace('JOIN variant v ON v.id = tv.variant_id', '')}
+       ${ARTICLE_JOINS}
        WHERE v.sku = ANY($3::text[])`,
       [ctx.tenantId, ctx.locale, [...new Set(skus)]],
     )) as ArticleRow[];
@@ -212,8 +213,8 @@ export class CartService {
 
 const ARTICLE_SELECT = `SELECT v.id AS variant_id, v.sku, coalesce(v.names->>$2, v.names->>'nl', v.names->>'en', v.sku) AS name,
   v.order_multiple, v.min_order_quantity, v.status, v.stock_on_hand, v.tax_category, c.path AS category_path`;
-const ARTICLE_JOINS = `JOIN variant v ON v.id = tv.variant_id
-  JOIN product p ON p.id = v.product_id
+/** Product and category of `v` (for the category path discount rules match on). */
+const ARTICLE_JOINS = `JOIN product p ON p.id = v.product_id
   LEFT JOIN category c ON c.id = p.category_id`;
 
 interface ArticleRow {

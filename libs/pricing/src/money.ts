@@ -34,6 +34,17 @@ export function assertMinor(amountMinor: number): number {
   return amountMinor;
 }
 
+/**
+ * A stored amount (PostgreSQL bigint, which drivers hand over as text) as minor units; refuses
+ * anything that is not a safe integer rather than rounding it.
+ */
+export function minorFromDb(value: string | number): number {
+  const n = typeof value === 'number' ? value : Number.parseInt(value, 10);
+  if (!Number.isSafeInteger(n) || String(n) !== String(value).trim())
+    throw new RangeError(`Stored amount ${value} is not a safe integer of minor units`);
+  return n;
+}
+
 /** 1234 EUR → "12.34"; -5 EUR → "-0.05"; 7 JPY → "7". */
 export function formatDecimal(amountMinor: number, currency: string): string {
   assertMinor(amountMinor);

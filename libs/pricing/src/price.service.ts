@@ -6,6 +6,7 @@ import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
 import type { TaxCategory } from '@vitrine/catalog';
 import type { TenantContext } from '@vitrine/tenancy';
+import { minorFromDb } from './money';
 import { taxFor, type TaxDecision } from './tax';
 import {
   EMPTY_PRICING,
@@ -185,7 +186,7 @@ export class PriceService implements OnModuleInit {
       rows.map((r) => [
         r.variant_id,
         {
-          listPriceMinor: r.list_minor == null ? null : toMinor(r.list_minor),
+          listPriceMinor: r.list_minor == null ? null : minorFromDb(r.list_minor),
           contract: r.contract.map(toEntry),
           entries: r.entries.map((e): ListPriceEntry => ({ priceListId: e.l, ...toEntry(e) })),
         },
@@ -215,14 +216,7 @@ interface RawRow {
 }
 
 function toEntry(e: RawEntry): PriceEntry {
-  return { minQuantity: e.q, amountMinor: toMinor(e.a), validFrom: e.f, validUntil: e.u };
-}
-
-function toMinor(value: string): number {
-  const n = Number.parseInt(value, 10);
-  if (!Number.isSafeInteger(n))
-    throw new RangeError(`Stored amount ${value} is not a safe integer`);
-  return n;
+  return { minQuantity: e.q, amountMinor: minorFromDb(e.a), validFrom: e.f, validUntil: e.u };
 }
 
 export function checkQuantity(quantity: number): void {

@@ -8,6 +8,7 @@ import {
 } from '@vitrine/catalog';
 import { TenantDb } from '@vitrine/database';
 import type { EntityManager } from 'typeorm';
+import { minorFromDb } from '../money';
 import { PriceChangeService } from '../price-change.service';
 import { KeyIndex } from './key-index';
 import {
@@ -539,7 +540,7 @@ export class PriceImporter {
           minQuantity: Number(s.q),
           from: Number(s.f),
           until: Number(s.u),
-          amountMinor: Number(s.a),
+          amountMinor: minorFromDb(s.a),
           // Price-list entries are in their list's currency, which the rows were checked against.
           currency: s.cur?.trim() ?? group[0].row.currency,
         };

@@ -72,6 +72,12 @@ export function vatTerritory(country: string): string {
   return VAT_TERRITORY_OF[country] ?? country;
 }
 
+/** The country of a VAT id: its prefix, except Greece (EL → GR). */
+export function countryOfVatId(vatId: string): string {
+  const prefix = vatId.trim().slice(0, 2).toUpperCase();
+  return prefix === 'EL' ? 'GR' : prefix;
+}
+
 /** The prefix of a member state's VAT ids: the ISO code, except Greece (GR → EL). */
 export function vatPrefix(country: string): string {
   return country === 'GR' ? 'EL' : country;

@@ -6,6 +6,7 @@
 export {
   EU_MEMBER_STATES,
   countryCode,
+  countryOfVatId,
   isCountryCode,
   isEuMemberState,
   vatPrefix,
