@@ -4,6 +4,7 @@ import { Installation1764200000000 } from './1764200000000-installation';
 import { Pricing1764300000000 } from './1764300000000-pricing';
 import { Accounts1764400000000 } from './1764400000000-accounts';
 import { Carts1764500000000 } from './1764500000000-carts';
+import { Orders1764600000000 } from './1764600000000-orders';
 
 /** Every migration, in order. A new migration is added here (and only here). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Pricing1764300000000,
   Accounts1764400000000,
   Carts1764500000000,
+  Orders1764600000000,
 ];
