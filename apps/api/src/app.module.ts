@@ -12,6 +12,7 @@ import { ConfigModule, type AppConfig } from '@vitrine/config';
 import { DatabaseModule } from '@vitrine/database';
 import { formatGraphQLError, httpStatusPlugin } from '@vitrine/errors';
 import { OrderingModule } from '@vitrine/ordering';
+import { OutboxModule } from '@vitrine/outbox';
 import { PRICING_ENTITIES, PricingModule } from '@vitrine/pricing';
 import { StorefrontModule } from '@vitrine/storefront';
 import {
@@ -56,6 +57,7 @@ export class AppModule {
           prefix: config.cachePrefix,
           memoryBus: overrides.memoryBus,
         }),
+        OutboxModule,
         TenancyModule,
         CatalogModule,
         PricingModule,
