@@ -1,2 +1,3 @@
 export * from './cart.service';
 export * from './ordering.module';
+export * from './documents';
