@@ -17,6 +17,9 @@ import { tenantIsolationSql } from './tenant-isolation';
  *   the transaction of the change it reports, delivered at least once by the worker; `dedupe_key`
  *   lets consumers recognise a redelivery.
  *
+ * Quote numbers come from one installation-wide sequence (Q2026-000042): the admin API names a
+ * quote by its number alone.
+ *
  * Every table is tenant-owned with row-level security FORCEd, as elsewhere.
  */
 export class Orders1764600000000 implements MigrationInterface {
@@ -141,6 +144,9 @@ export class Orders1764600000000 implements MigrationInterface {
         FOREIGN KEY (tenant_id, list_id) REFERENCES order_list (tenant_id, id) ON DELETE CASCADE
       );
 
+      -- Quote numbers are unique in the whole installation: the seller answers them through the
+      -- admin API by number alone (offerQuote(number, ...)).
+      CREATE SEQUENCE quote_number_seq;
       CREATE TABLE quote (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         tenant_id uuid NOT NULL,
@@ -156,7 +162,7 @@ export class Orders1764600000000 implements MigrationInterface {
         order_id uuid,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
-        UNIQUE (tenant_id, number),
+        UNIQUE (number),
         UNIQUE (tenant_id, id),
         FOREIGN KEY (tenant_id, company_id) REFERENCES company (tenant_id, id),
         FOREIGN KEY (tenant_id, requested_by) REFERENCES app_user (tenant_id, id)
@@ -213,6 +219,7 @@ export class Orders1764600000000 implements MigrationInterface {
     await q.query(`
       DROP TABLE outbox_event, quote_line, quote, order_list_line, order_list, idempotency_key,
         order_status_change, order_line, customer_order, tenant_sequence;
+      DROP SEQUENCE quote_number_seq;
       ALTER TABLE company DROP COLUMN po_number_required, DROP COLUMN credit_used_minor;
     `);
   }
