@@ -14,6 +14,12 @@ export const ERROR_HTTP_STATUS = {
   SPEND_LIMIT_EXCEEDED: 409,
   CREDIT_LIMIT_EXCEEDED: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
+  /** The state changed under the request (a cart changed while ordering, an order already decided). */
+  CONFLICT: 409,
+  /** No shipping rate of the tenant covers the order (destination, weight, volume, value). */
+  SHIPPING_UNAVAILABLE: 422,
+  /** The quote's offer is no longer valid. */
+  QUOTE_EXPIRED: 409,
   QUERY_TOO_COMPLEX: 400,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
