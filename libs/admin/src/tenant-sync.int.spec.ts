@@ -147,21 +147,40 @@ describe('TenantSyncService', () => {
 
   it('rejects a company whose VAT cannot be decided', async () => {
     await expect(
-      sync.sync([tenant('xi', { company: { name: 'X', country: 'IT', users: [] } })]),
+      sync.sync([
+        tenant('xi', {
+          company: { name: 'X', country: 'IT', poNumberRequired: false, addresses: [], users: [] },
+        }),
+      ]),
     ).rejects.toThrow(/company\.country/);
   });
 
   it("creates the tenant's company from tenant.yaml, and no other tenant can read, change or delete it", async () => {
-    const company = (vatId: string, name = 'Mu Bouw B.V.') => ({
+    const company = (vatId: string, name = 'Mu Bouw B.V.', city = 'Gent') => ({
       name,
       vatId,
+      poNumberRequired: true,
+      addresses: [
+        {
+          label: 'Werf',
+          kind: 'SHIPPING' as const,
+          name,
+          street: 'Kaai 1',
+          postalCode: '9000',
+          city,
+          country: 'BE',
+          default: true,
+        },
+      ],
       users: [],
     });
     await sync.sync([
       tenant('mu', { company: company('BE0123456749'), timeZone: 'Europe/Brussels' }),
       tenant('nu'),
     ]);
-    await sync.sync([tenant('mu', { company: company('BE0123456749', 'Mu Bouw N.V.') })]);
+    await sync.sync([
+      tenant('mu', { company: company('BE0123456749', 'Mu Bouw N.V.', 'Antwerpen') }),
+    ]);
     const db2 = app.get(TenantDb);
     const ids = Object.fromEntries(
       (
@@ -182,6 +201,15 @@ describe('TenantSyncService', () => {
     expect(rows).toEqual([
       { code: 'mu', name: 'Mu Bouw N.V.', country: 'BE', vat_id: 'BE0123456749' },
     ]);
+    // Declared addresses are keyed by label: the second sync updated the one address.
+    expect(
+      await db2.run({ tenantId: ids.mu }, (em) =>
+        em.query(
+          `SELECT c.po_number_required, a.label, a.city, a.is_default
+             FROM company c JOIN company_address a ON a.company_id = c.id`,
+        ),
+      ),
+    ).toEqual([{ po_number_required: true, label: 'Werf', city: 'Antwerpen', is_default: true }]);
     // As tenant nu, without a tenant filter in the SQL: only the policy separates tenants.
     const asNu = (sql: string) =>
       asTenantRuntime(db.dataSource, ids.nu, ['company'], (em) => em.query(sql));

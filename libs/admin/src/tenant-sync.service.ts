@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { InvitationService, type Invitation, type SiteRef } from '@vitrine/accounts';
 import { AssortmentService } from '@vitrine/catalog';
-import { TenantDb } from '@vitrine/database';
+import { returnedRows, TenantDb } from '@vitrine/database';
 import { COMPANY_ID_SQL, countryOfVatId, parseDecimal, taxFor } from '@vitrine/pricing';
 import {
   TenantDirectory,
@@ -14,7 +14,12 @@ import {
   type TenantStatus,
   type TenantTheme,
 } from '@vitrine/tenancy';
-import { TenantFileError, type LoadedTenant, type TenantFileProblem } from './tenant-file';
+import {
+  TenantFileError,
+  type LoadedTenant,
+  type TenantFileAddress,
+  type TenantFileProblem,
+} from './tenant-file';
 
 export type PlanAction = 'create' | 'update' | 'unchanged';
 
@@ -202,6 +207,13 @@ export class TenantSyncService {
         paymentTerms: spec.paymentTerms ?? null,
         shipping: spec.shipping,
         features: spec.features,
+        erp: spec.erp
+          ? {
+              webhookUrl: spec.erp.webhookUrl ?? null,
+              secretEnv: spec.erp.secretEnv ?? null,
+              dropFolder: spec.erp.dropFolder,
+            }
+          : null,
         themeDir: t.themeDir ? relative(this.config.tenantsDir, t.themeDir) : null,
         sourceHash: sourceHash(t),
         sourceFields: fieldHashes(t),
@@ -272,11 +284,12 @@ export class TenantSyncService {
   ): Promise<Invitation[]> {
     const company = spec.company as NonNullable<LoadedTenant['spec']['company']>;
     const [row] = (await em.query(
-      `INSERT INTO company (id, tenant_id, code, name, vat_id, country, payment_terms, credit_limit_minor)
-       VALUES (${COMPANY_ID_SQL}, $1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO company (id, tenant_id, code, name, vat_id, country, payment_terms, credit_limit_minor, po_number_required)
+       VALUES (${COMPANY_ID_SQL}, $1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (tenant_id, code) DO UPDATE SET name = EXCLUDED.name, vat_id = EXCLUDED.vat_id,
          country = EXCLUDED.country, payment_terms = EXCLUDED.payment_terms,
-         credit_limit_minor = EXCLUDED.credit_limit_minor, updated_at = now()
+         credit_limit_minor = EXCLUDED.credit_limit_minor,
+         po_number_required = EXCLUDED.po_number_required, updated_at = now()
        RETURNING id`,
       [
         tenantId,
@@ -290,8 +303,10 @@ export class TenantSyncService {
         spec.paymentTerms?.creditLimit
           ? parseDecimal(spec.paymentTerms.creditLimit, spec.currency)
           : null,
+        company.poNumberRequired,
       ],
     )) as Array<{ id: string }>;
+    await this.writeAddresses(em, tenantId, row.id, company.addresses);
     return this.invitations.provision(
       em,
       tenantId,
@@ -304,6 +319,51 @@ export class TenantSyncService {
       })),
       this.config.demo.password,
     );
+  }
+
+  /**
+   * The company's declared addresses, keyed by label: new labels are added, known ones updated;
+   * addresses a company admin added on the site are left alone. A declared default becomes the
+   * only default of its kind.
+   */
+  private async writeAddresses(
+    em: EntityManager,
+    tenantId: string,
+    companyId: string,
+    addresses: TenantFileAddress[],
+  ): Promise<void> {
+    for (const a of addresses) {
+      if (a.default)
+        await em.query(
+          `UPDATE company_address SET is_default = false
+            WHERE tenant_id = $1 AND company_id = $2 AND kind = $3 AND label IS DISTINCT FROM $4`,
+          [tenantId, companyId, a.kind, a.label],
+        );
+      const values = [
+        tenantId,
+        companyId,
+        a.kind,
+        a.label,
+        a.name,
+        a.street,
+        a.postalCode,
+        a.city,
+        a.country,
+        a.default,
+      ];
+      const updated = (await em.query(
+        `UPDATE company_address SET kind = $3, name = $5, street = $6, postal_code = $7, city = $8,
+                country = $9, is_default = $10
+          WHERE tenant_id = $1 AND company_id = $2 AND label = $4 RETURNING id`,
+        values,
+      )) as unknown[];
+      if (returnedRows(updated).length === 0)
+        await em.query(
+          `INSERT INTO company_address (tenant_id, company_id, kind, label, name, street, postal_code, city, country, is_default)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          values,
+        );
+    }
   }
 
   private async existing(slugs: string[]): Promise<Map<string, ExistingTenant>> {

@@ -137,6 +137,20 @@ describe('the demo tenants', () => {
       company: {
         name: 'Jansen Bouw B.V.',
         vatId: 'NL123456789B01',
+        poNumberRequired: true,
+        addresses: [
+          expect.objectContaining({ label: 'Werf Utrecht', kind: 'SHIPPING', default: true }),
+          expect.objectContaining({
+            label: 'Bouwproject Antwerpen',
+            country: 'BE',
+            default: false,
+          }),
+          expect.objectContaining({
+            label: 'Hoofdkantoor',
+            kind: 'BILLING',
+            postalCode: '3511 ED',
+          }),
+        ],
         users: [
           {
             email: 'inkoop@jansenbouw.example',
@@ -158,7 +172,12 @@ describe('the demo tenants', () => {
   // Outside the repository: skipped where only the repository is checked out.
   (existsSync(EXAMPLE) ? it : it.skip)('the contract example validates against the schema', () => {
     const example = loadTenantFile(EXAMPLE);
-    expect(example.spec).toEqual(loadTenantFile(join(TENANTS, 'jansen-bouw/tenant.yaml')).spec);
+    // The demo is the example plus fields added since (the contract is a minimum: addresses, PO).
+    const demo = loadTenantFile(join(TENANTS, 'jansen-bouw/tenant.yaml')).spec;
+    expect(example.spec).toEqual({
+      ...demo,
+      company: { ...demo.company, poNumberRequired: false, addresses: [] },
+    });
     // no theme folder beside it: the default theme
     expect(example.themeDir).toBeNull();
     expect(example.theme).toEqual(DEFAULT_THEME);
@@ -209,7 +228,12 @@ describe('loadTenantFile', () => {
     );
     expect(t.spec.discount).toEqual({ percent: 12.5, categories: [] });
     expect(t.spec.paymentTerms).toEqual({ method: 'prepayment', netDays: 0 });
-    expect(t.spec.company).toEqual({ name: 'Acme', users: [] });
+    expect(t.spec.company).toEqual({
+      name: 'Acme',
+      poNumberRequired: false,
+      addresses: [],
+      users: [],
+    });
     expect(t.spec.features).toEqual({ quickOrder: true, quotes: false });
   });
 
@@ -451,6 +475,39 @@ describe('loadTenantFile', () => {
         path: 'paymentTerms.netDays',
         line: 7,
         message: 'the required field "netDays" is missing',
+      },
+    ]);
+  });
+
+  it('accepts an ERP export block and requires the secret variable with a webhook', () => {
+    const ok = write(
+      'acme/tenant.yaml',
+      minimal('acme') +
+        'erp:\n  webhookUrl: https://erp.acme.example/orders\n  secretEnv: ERP_SECRET_ACME\n',
+    );
+    expect(loadTenantFile(ok).spec.erp).toEqual({
+      webhookUrl: 'https://erp.acme.example/orders',
+      secretEnv: 'ERP_SECRET_ACME',
+      dropFolder: true,
+    });
+    const bad = write(
+      'bad/tenant.yaml',
+      minimal('bad') + 'erp:\n  webhookUrl: ftp://erp.example/x\n  secretEnv: lower_case\n',
+    );
+    expect(problemsOf(() => loadTenantFile(bad)).map((p) => p.path)).toEqual([
+      'erp.webhookUrl',
+      'erp.secretEnv',
+    ]);
+    const unsigned = write(
+      'unsigned/tenant.yaml',
+      minimal('unsigned') + 'erp: { webhookUrl: https://erp.example/x }\n',
+    );
+    expect(problemsOf(() => loadTenantFile(unsigned))).toEqual([
+      {
+        file: unsigned,
+        path: 'erp.secretEnv',
+        line: 7,
+        message: 'the field "secretEnv" is required when "webhookUrl" is set',
       },
     ]);
   });

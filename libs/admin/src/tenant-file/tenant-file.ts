@@ -13,6 +13,18 @@ export interface TenantFileUser {
   spendLimit?: string;
 }
 
+/** An address of the tenant's company (company.addresses[] in tenant.yaml), keyed by label. */
+export interface TenantFileAddress {
+  label: string;
+  kind: 'SHIPPING' | 'BILLING';
+  name: string;
+  street: string;
+  postalCode: string;
+  city: string;
+  country: string;
+  default: boolean;
+}
+
 /**
  * A tenant.yaml after validation, with every schema default applied, so consumers never have
  * to know the defaults. Field names are the fixed contract of shared/contract/tenant.example.yaml.
@@ -36,7 +48,9 @@ export interface TenantFile {
   paymentTerms?: { method: 'on_account' | 'prepayment'; netDays: number; creditLimit?: string };
   shipping: Array<{
     countries: string[];
+    minWeightKg?: number;
     maxWeightKg?: number;
+    maxVolumeM3?: number;
     minOrderValue?: string;
     price: string;
   }>;
@@ -45,9 +59,13 @@ export interface TenantFile {
     code?: string;
     country?: string;
     vatId?: string;
+    poNumberRequired: boolean;
+    addresses: TenantFileAddress[];
     users: TenantFileUser[];
   };
   features: Record<string, boolean>;
+  /** ERP export; `secretEnv` names the environment variable holding the webhook's HMAC key. */
+  erp?: { webhookUrl?: string; secretEnv?: string; dropFolder: boolean };
 }
 
 /** theme/theme.yaml of a tenant, merged over {@link DEFAULT_THEME}. */
@@ -365,6 +383,14 @@ function explain(e: ErrorObject): { path: Segment[]; message: string } | null {
     case 'required': {
       const name = String(params.missingProperty);
       return { path: [...at, name], message: `the required field "${name}" is missing` };
+    }
+    case 'dependencies': {
+      // erp.webhookUrl without erp.secretEnv: an unsigned webhook is never sent.
+      const name = String(params.missingProperty);
+      return {
+        path: [...at, name],
+        message: `the field "${name}" is required when "${String(params.property)}" is set`,
+      };
     }
     case 'type': {
       const expected = String(params.type);

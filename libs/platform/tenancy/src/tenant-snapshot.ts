@@ -23,13 +23,21 @@ export interface TenantSettings {
   paymentTerms?: { method: string; netDays: number; creditLimit?: string } | null;
   shipping?: Array<{
     countries: string[];
+    minWeightKg?: number;
     maxWeightKg?: number;
+    maxVolumeM3?: number;
     minOrderValue?: string;
     price: string;
   }>;
   features?: Record<string, boolean>;
   /** Folder of the theme relative to the tenants folder (for assets and, later, partials). */
   themeDir?: string | null;
+  /**
+   * ERP export of placed orders: a signed webhook to `webhookUrl` (HMAC key in the environment
+   * variable named by `secretEnv`, never stored here) and/or a JSON file per order in the drop
+   * folder (`dropFolder`, default true). Absent: drop folder only.
+   */
+  erp?: { webhookUrl: string | null; secretEnv: string | null; dropFolder: boolean } | null;
 }
 
 /**
