@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, siteOrigin } from './config';
 
 describe('loadConfig', () => {
   it('defaults to the embedded database under .vitrine and no Redis', () => {
@@ -28,5 +28,26 @@ describe('loadConfig', () => {
       expect((e as Error).message).toMatch(/PORT/);
       expect((e as Error).message).toMatch(/REDIS_URL/);
     }
+  });
+
+  it('configures outbox delivery, mail and the ERP export, with secrets read by name', () => {
+    const c = loadConfig(
+      { ERP_SECRET_ACME: 's3cret-s3cret-s3cret', OUTBOX_WORKER: 'off' },
+      '/srv/app',
+    );
+    expect(c.outbox).toMatchObject({ worker: 'off', maxAttempts: 10, leaseMs: 60_000 });
+    expect(c.mail).toEqual({
+      smtpUrl: null,
+      from: 'Vitrine <no-reply@vitrine.example>',
+      mailboxDir: '/srv/app/var/mailbox',
+    });
+    expect(c.erp.dropDir).toBe('/srv/app/var/erp-drop');
+    expect(c.erp.secret('ERP_SECRET_ACME')).toBe('s3cret-s3cret-s3cret');
+    expect(c.erp.secret('ERP_SECRET_OTHER')).toBeUndefined();
+    expect(c.erp.secret('lowercase')).toBeUndefined();
+    expect(siteOrigin(c, 'shop.example')).toBe('https://shop.example');
+    expect(() => loadConfig({ SMTP_URL: 'http://mail', OUTBOX_WORKER: 'sometimes' })).toThrow(
+      /SMTP_URL[\s\S]*OUTBOX_WORKER|OUTBOX_WORKER[\s\S]*SMTP_URL/,
+    );
   });
 });

@@ -38,6 +38,29 @@ const schema = z.object({
   AUTH_TOKEN_SECRET: z.string().min(32, 'use at least 32 random characters').optional(),
   AUTH_ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).max(86_400).default(900),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  PUBLIC_BASE_URL: z
+    .string()
+    .regex(
+      /^https?:\/\/[^/\s]+$/,
+      'a scheme and host without path, e.g. https://{domain} or http://{domain}:3000',
+    )
+    .default('https://{domain}'),
+  OUTBOX_WORKER: z.enum(['inline', 'off']).default('inline'),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
+  OUTBOX_BACKOFF_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
+  OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Vitrine <no-reply@vitrine.example>'),
+  MAILBOX_DIR: z.string().default('var/mailbox'),
+  ERP_DROP_DIR: z.string().default('var/erp-drop'),
+  ERP_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 export type DatabaseConfig =
@@ -71,6 +94,35 @@ export interface AppConfig {
   auth: { tokenSecret: string | null; accessTokenTtlS: number };
   /** The seller's member state: goods ship from there, its VAT applies to domestic sales. */
   seller: { country: string };
+  /**
+   * Public origin of a tenant's site, `{domain}` standing for its primary domain (default
+   * `https://{domain}`): links and logo URLs in e-mails are made absolute with it.
+   */
+  publicBaseUrl: string;
+  /**
+   * Outbox delivery. `worker`: `inline` runs the delivery loop inside the API process (the only
+   * choice for the embedded database, which one process owns); `off` leaves it to apps/worker.
+   * A delivery that fails is retried after `backoffBaseMs · 2^(attempt-1)` (capped at
+   * `backoffMaxMs`, with jitter) and marked FAILED after `maxAttempts`. `leaseMs` is how long a
+   * claimed event is reserved for one worker: if that worker dies, another claims it after it.
+   */
+  outbox: {
+    worker: 'inline' | 'off';
+    pollMs: number;
+    leaseMs: number;
+    maxAttempts: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    batchSize: number;
+    concurrency: number;
+  };
+  /** Transactional e-mail: SMTP when `smtpUrl` is set, otherwise `.eml` files under `mailboxDir`. */
+  mail: { smtpUrl: string | null; from: string; mailboxDir: string };
+  /**
+   * ERP export. `secret(name)` reads the named environment variable holding a tenant's webhook
+   * secret (tenant.yaml names the variable, never the secret); undefined when unset or empty.
+   */
+  erp: { dropDir: string; webhookTimeoutMs: number; secret(name: string): string | undefined };
 }
 
 export class ConfigError extends Error {}
@@ -119,5 +171,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.LOG_LEVEL,
     graphql: { maxFirst: e.GRAPHQL_MAX_FIRST, introspection: e.NODE_ENV !== 'production' },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    outbox: {
+      worker: e.OUTBOX_WORKER,
+      pollMs: e.OUTBOX_POLL_MS,
+      leaseMs: e.OUTBOX_LEASE_MS,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      backoffBaseMs: e.OUTBOX_BACKOFF_BASE_MS,
+      backoffMaxMs: Math.max(e.OUTBOX_BACKOFF_MAX_MS, e.OUTBOX_BACKOFF_BASE_MS),
+      batchSize: e.OUTBOX_BATCH_SIZE,
+      concurrency: e.OUTBOX_CONCURRENCY,
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.MAIL_FROM,
+      mailboxDir: resolve(cwd, e.MAILBOX_DIR),
+    },
+    erp: {
+      dropDir: resolve(cwd, e.ERP_DROP_DIR),
+      webhookTimeoutMs: e.ERP_WEBHOOK_TIMEOUT_MS,
+      // Looked up when a webhook is sent, from the environment this config was built from, so
+      // this module stays the only reader of process.env and a rotated secret needs a restart.
+      secret: (name) => (/^[A-Z][A-Z0-9_]*$/.test(name) && env[name]) || undefined,
+    },
   };
+}
+
+/** The public origin of a site: {@link AppConfig.publicBaseUrl} with the site's domain filled in. */
+export function siteOrigin(config: Pick<AppConfig, 'publicBaseUrl'>, domain: string): string {
+  return config.publicBaseUrl.replace('{domain}', domain);
 }
