@@ -1,9 +1,9 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { VitrineError } from '@vitrine/errors';
-import { formatDecimal, type MoneyType } from '@vitrine/pricing';
 import { Allow, Ctx, type TenantContext } from '@vitrine/tenancy';
-import { CartService, type CartView } from './cart.service';
+import { CartService, type CartView, type RejectedLine } from './cart.service';
 import { AddLinesResultType, CartLineInput, CartType } from './cart.types';
+import { moneyView } from './money-view';
 
 /** The cart operations of the storefront contract. Thin: the rules are in CartService. */
 @Resolver(() => CartType)
@@ -38,8 +38,7 @@ export class CartResolver {
     @Ctx() ctx: TenantContext,
     @Args('lines', { type: () => [CartLineInput] }) lines: CartLineInput[],
   ): Promise<AddLinesResultType> {
-    const { cart, rejected } = await this.carts.add(ctx, lines);
-    return { cart: toCart(ctx, cart), rejected };
+    return toAddLinesResult(ctx, await this.carts.add(ctx, lines));
   }
 
   @Allow('MANAGE_CART')
@@ -53,16 +52,16 @@ export class CartResolver {
   }
 }
 
-/**
- * The API view of a cart. For a user who may not see prices every money field is refused
- * (FORBIDDEN) — the contract makes them non-null, so they cannot be null — while lines, SKUs
- * and quantities stay readable.
- */
+export function toAddLinesResult(
+  ctx: TenantContext,
+  result: { cart: CartView; rejected: RejectedLine[] },
+): AddLinesResultType {
+  return { cart: toCart(ctx, result.cart), rejected: result.rejected };
+}
+
+/** The API view of a cart; money fields follow {@link moneyView}. */
 function toCart(ctx: TenantContext, view: CartView): CartType {
-  const currency = view.priced.currency;
-  const hidden = !!ctx.user && !ctx.user.canSeePrices;
-  const money = (minor: number): MoneyType =>
-    hidden ? hiddenMoney() : { amount: formatDecimal(minor, currency), currency };
+  const money = moneyView(ctx, view.priced.currency);
   const totals = view.priced.totals;
   return {
     lines: view.lines.map((l, i) => ({
@@ -77,14 +76,4 @@ function toCart(ctx: TenantContext, view: CartView): CartType {
     tax: money(totals.taxMinor),
     total: money(totals.grossMinor),
   };
-}
-
-function hiddenMoney(): MoneyType {
-  const refuse = (): never => {
-    throw new VitrineError('FORBIDDEN', 'Prices are hidden for your account.');
-  };
-  return Object.defineProperties({} as MoneyType, {
-    amount: { get: refuse, enumerable: true },
-    currency: { get: refuse, enumerable: true },
-  });
 }

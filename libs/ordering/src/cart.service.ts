@@ -17,6 +17,8 @@ export interface CartArticle {
   stockOnHand: number;
   categoryPath: string[];
   taxCategory: TaxCategory;
+  weightGrams: number | null;
+  volumeMl: number | null;
 }
 
 export interface CartLineView extends CartArticle {
@@ -170,7 +172,7 @@ export class CartService {
   }
 
   /** The cart's lines still in the assortment, oldest first; null when the user has no cart. */
-  private async currentLines(
+  async currentLines(
     em: EntityManager,
     ctx: TenantContext,
     userId: string,
@@ -194,7 +196,7 @@ export class CartService {
   }
 
   /** Articles of the tenant's assortment by SKU. */
-  private async articles(
+  async articles(
     em: EntityManager,
     ctx: TenantContext,
     skus: string[],
@@ -212,7 +214,8 @@ export class CartService {
 }
 
 const ARTICLE_SELECT = `SELECT v.id AS variant_id, v.sku, coalesce(v.names->>$2, v.names->>'nl', v.names->>'en', v.sku) AS name,
-  v.order_multiple, v.min_order_quantity, v.status, v.stock_on_hand, v.tax_category, c.path AS category_path`;
+  v.order_multiple, v.min_order_quantity, v.status, v.stock_on_hand, v.tax_category, c.path AS category_path,
+  v.weight_grams, v.volume_ml`;
 /** Product and category of `v` (for the category path discount rules match on). */
 const ARTICLE_JOINS = `JOIN product p ON p.id = v.product_id
   LEFT JOIN category c ON c.id = p.category_id`;
@@ -227,6 +230,8 @@ interface ArticleRow {
   stock_on_hand: number;
   tax_category: TaxCategory;
   category_path: string | null;
+  weight_grams: number | null;
+  volume_ml: number | null;
 }
 
 function toArticle(r: ArticleRow): CartArticle {
@@ -240,6 +245,8 @@ function toArticle(r: ArticleRow): CartArticle {
     stockOnHand: r.stock_on_hand,
     categoryPath: r.category_path ? r.category_path.split('/') : [],
     taxCategory: r.tax_category,
+    weightGrams: r.weight_grams,
+    volumeMl: r.volume_ml,
   };
 }
 

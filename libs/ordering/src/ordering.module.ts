@@ -1,12 +1,27 @@
 import { Module } from '@nestjs/common';
 import { PricingModule } from '@vitrine/pricing';
+import { ApprovalService } from './approval.service';
 import { CartResolver } from './cart.resolver';
 import { CartService } from './cart.service';
+import { CheckoutService } from './checkout.service';
+import { OrderDraftService } from './order-draft.service';
+import { OrderQueryService } from './order-query.service';
+import { OrderWriter } from './order-writer.service';
+import { OrderResolver } from './order.resolver';
 
-/** Buying flows: carts so far; checkout, approvals, quotes and the outbox follow (issue #6). */
+/** Buying flows: carts, checkout, approvals, order history, quotes and order lists. */
 @Module({
   imports: [PricingModule],
-  providers: [CartService, CartResolver],
-  exports: [CartService],
+  providers: [
+    CartService,
+    CartResolver,
+    OrderDraftService,
+    OrderWriter,
+    CheckoutService,
+    ApprovalService,
+    OrderQueryService,
+    OrderResolver,
+  ],
+  exports: [CartService, CheckoutService],
 })
 export class OrderingModule {}

@@ -18,6 +18,18 @@ export interface LineToPrice {
   quantity: number;
 }
 
+export interface LinePricingOptions {
+  /** The instant prices and VAT rates are taken at; default now. */
+  at?: Date;
+  /** Country of the ship-to address (decides VAT); default the company's country. */
+  shipToCountry?: string;
+  /**
+   * Unit prices agreed in a quote, by variant id: every line is priced from here (source QUOTE)
+   * instead of by the engine; a line without one is refused like an unpriced line.
+   */
+  quotedUnits?: ReadonlyMap<number, number>;
+}
+
 export interface PricedLine {
   sku: string;
   quantity: number;
@@ -52,17 +64,25 @@ export class LinePricingService {
   async price(
     ctx: TenantContext,
     lines: readonly LineToPrice[],
-    at = new Date(),
+    options: LinePricingOptions = {},
   ): Promise<PricedLines> {
-    const data = await this.prices.pricingData(
-      ctx,
-      lines.map((l) => l.variant.id),
-    );
+    const at = options.at ?? new Date();
+    const quoted = options.quotedUnits;
+    const data = quoted
+      ? new Map()
+      : await this.prices.pricingData(
+          ctx,
+          lines.map((l) => l.variant.id),
+        );
     const priced = lines.map((line): PricedLine => {
       const d = data.get(line.variant.id);
-      const resolved = d
-        ? this.prices.resolve(ctx, d, line.quantity, line.variant.categoryPath, at)
-        : null;
+      const quotedUnit = quoted?.get(line.variant.id);
+      const resolved =
+        quotedUnit !== undefined
+          ? { amountMinor: quotedUnit, source: 'QUOTE' as const, minQuantity: 1 }
+          : d
+            ? this.prices.resolve(ctx, d, line.quantity, line.variant.categoryPath, at)
+            : null;
       if (!resolved)
         throw new VitrineError(
           'NOT_FOUND',
@@ -72,7 +92,7 @@ export class LinePricingService {
           },
         );
       const netMinor = assertMinor(resolved.amountMinor * line.quantity);
-      const tax = this.prices.tax(ctx, line.variant.taxCategory, at);
+      const tax = this.prices.tax(ctx, line.variant.taxCategory, at, options.shipToCountry);
       return {
         sku: line.variant.sku,
         quantity: line.quantity,

@@ -131,11 +131,16 @@ export class PriceService implements OnModuleInit {
    * The VAT that applies beside a price (prices are excluding VAT), for delivery to the
    * company's country (the seller's for anonymous visitors): rate, rule and legal note.
    */
-  tax(ctx: TenantContext, category: TaxCategory, at = new Date()): TaxDecision {
+  tax(
+    ctx: TenantContext,
+    category: TaxCategory,
+    at = new Date(),
+    shipToCountry?: string,
+  ): TaxDecision {
     const company = ctx.user?.company ?? null;
     return taxFor({
       sellerCountry: this.config.seller.country,
-      shipToCountry: company?.country ?? this.config.seller.country,
+      shipToCountry: shipToCountry ?? company?.country ?? this.config.seller.country,
       category,
       buyerVatId: company?.vatId ?? null,
       at,

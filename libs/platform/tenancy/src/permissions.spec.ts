@@ -71,6 +71,8 @@ describe('checkAccess', () => {
       'BROWSE',
       'MANAGE_CART',
       'REQUEST_QUOTE',
+      'SUBMIT_ORDER',
+      'VIEW_COMPANY_ORDERS',
       'VIEW_ORDERS',
     ]);
   });

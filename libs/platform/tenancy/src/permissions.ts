@@ -27,17 +27,31 @@ export type Permission =
   | 'BROWSE'
   | 'MANAGE_CART'
   | 'REQUEST_QUOTE'
+  /** Turn the cart into an order — placed directly, or submitted for approval. */
+  | 'SUBMIT_ORDER'
+  /** Place orders without approval (within the user's spend limit). */
   | 'PLACE_ORDER'
   | 'APPROVE_ORDER'
+  /** See one's own orders and quotes. */
   | 'VIEW_ORDERS'
+  /** See every order and quote of the company, not only one's own. */
+  | 'VIEW_COMPANY_ORDERS'
   | 'MANAGE_COMPANY';
 
 const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  VIEWER: ['BROWSE', 'VIEW_ORDERS'],
-  REQUISITIONER: ['BROWSE', 'VIEW_ORDERS', 'MANAGE_CART', 'REQUEST_QUOTE'],
-  BUYER: ['BROWSE', 'VIEW_ORDERS', 'MANAGE_CART', 'REQUEST_QUOTE', 'PLACE_ORDER'],
-  APPROVER: ['BROWSE', 'VIEW_ORDERS', 'APPROVE_ORDER'],
-  COMPANY_ADMIN: ['BROWSE', 'VIEW_ORDERS', 'MANAGE_COMPANY'],
+  VIEWER: ['BROWSE', 'VIEW_ORDERS', 'VIEW_COMPANY_ORDERS'],
+  REQUISITIONER: ['BROWSE', 'VIEW_ORDERS', 'MANAGE_CART', 'REQUEST_QUOTE', 'SUBMIT_ORDER'],
+  BUYER: [
+    'BROWSE',
+    'VIEW_ORDERS',
+    'VIEW_COMPANY_ORDERS',
+    'MANAGE_CART',
+    'REQUEST_QUOTE',
+    'SUBMIT_ORDER',
+    'PLACE_ORDER',
+  ],
+  APPROVER: ['BROWSE', 'VIEW_ORDERS', 'VIEW_COMPANY_ORDERS', 'APPROVE_ORDER'],
+  COMPANY_ADMIN: ['BROWSE', 'VIEW_ORDERS', 'VIEW_COMPANY_ORDERS', 'MANAGE_COMPANY'],
 };
 
 export function permissionsOf(roles: readonly Role[]): ReadonlySet<Permission> {
@@ -49,9 +63,10 @@ export function permissionsOf(roles: readonly Role[]): ReadonlySet<Permission> {
  * - `PUBLIC`: anyone on the site, signed in or not (the tenant, login, password reset);
  * - `BROWSE`: the catalog — signed-in users, and anonymous visitors of public (prospect) sites;
  * - `AUTHENTICATED`: any signed-in user (me, logout);
- * - a permission: a signed-in user whose roles grant it.
+ * - a permission: a signed-in user whose roles grant it;
+ * - `ADMIN`: the seller's admins, on the admin endpoint only (never a storefront user).
  */
-export type Access = 'PUBLIC' | 'AUTHENTICATED' | Permission;
+export type Access = 'PUBLIC' | 'AUTHENTICATED' | 'ADMIN' | Permission;
 
 export const ACCESS_METADATA = 'vitrine:access';
 
@@ -64,6 +79,8 @@ export const Allow = (access: Access) => applyDecorators(SetMetadata(ACCESS_META
  */
 export function checkAccess(ctx: TenantContext, access: Access): VitrineError | null {
   if (access === 'PUBLIC') return null;
+  if (access === 'ADMIN')
+    return new VitrineError('FORBIDDEN', "This operation is for the seller's admins only.");
   const user = ctx.user;
   if (access === 'BROWSE' && !user && ctx.tenant.publicBrowsing) return null;
   if (!user)
@@ -99,6 +116,21 @@ export class AccessGuard implements CanActivate {
     if (!access)
       throw new VitrineError('FORBIDDEN', 'This operation declares no access rule and is refused.');
     const gql = GqlExecutionContext.create(execution).getContext<GraphQLRequestContext>();
+    // Admin operations run only with a verified admin on the admin endpoint; storefront
+    // operations never there. Either mix-up is refused, whatever the schema wiring.
+    if (access === 'ADMIN') {
+      if (!gql.admin)
+        throw new VitrineError(
+          'UNAUTHENTICATED',
+          'This operation needs an admin token and is served at /admin/graphql on the admin host only.',
+        );
+      return true;
+    }
+    if (gql.admin)
+      throw new VitrineError(
+        'FORBIDDEN',
+        'Storefront operations are not served on the admin endpoint.',
+      );
     if (!gql.ctx)
       throw new VitrineError(
         'TENANT_NOT_FOUND',

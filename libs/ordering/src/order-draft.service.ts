@@ -1,0 +1,400 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { TenantDb } from '@vitrine/database';
+import { VitrineError } from '@vitrine/errors';
+import {
+  formatDecimal,
+  LinePricingService,
+  lineTaxMinor,
+  localDate,
+  minorFromDb,
+  PriceService,
+  sumVat,
+} from '@vitrine/pricing';
+import { permissionsOf, type TenantContext } from '@vitrine/tenancy';
+import { CartService, quantityProblem, type CartLineView } from './cart.service';
+import type { StoredVat } from './documents';
+import { shippingCost } from './shipping';
+
+/** The buyer's choices at checkout, checked and normalized. */
+export interface CheckoutRequest {
+  poNumber: string | null;
+  shippingAddressId: string | null;
+  requestedDeliveryDate: string | null;
+  note: string | null;
+  costCentre: string | null;
+}
+
+export interface DraftLine {
+  variantId: number;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitMinor: number;
+  source: string;
+  netMinor: number;
+  taxRate: string;
+  taxMinor: number;
+  weightGrams: number | null;
+}
+
+/** Everything needed to write an order, decided before its unit of work. */
+export interface OrderDraft {
+  userId: string;
+  companyId: string;
+  request: CheckoutRequest;
+  shipTo: { name: string; street: string; postalCode: string; city: string; country: string };
+  lines: DraftLine[];
+  currency: string;
+  subtotalMinor: number;
+  shippingMinor: number;
+  taxMinor: number;
+  totalMinor: number;
+  vat: StoredVat;
+  weightGrams: number;
+  paymentTerms: { method: string; netDays: number } | null;
+  /** The credit the order uses: its total on account, else 0. */
+  creditMinor: number;
+  creditLimitMinor: number | null;
+  status: 'PLACED' | 'PENDING_APPROVAL';
+  approvalReason: string | null;
+  /** Whom to ask, when the order needs approval. */
+  approverEmails: string[];
+  /** Where the lines come from; the writer consumes it in the order's unit of work. */
+  source: { kind: 'cart'; quantities: Map<number, number> } | { kind: 'quote'; quoteId: string };
+}
+
+/** A line to order, before pricing. */
+type SourceLine = Pick<
+  CartLineView,
+  'variantId' | 'sku' | 'name' | 'quantity' | 'categoryPath' | 'taxCategory'
+> & { weightGrams: number | null; volumeMl: number | null };
+
+interface Buyer {
+  company_id: string;
+  po_number_required: boolean;
+  payment_terms: { method: string; netDays: number } | null;
+  credit_limit_minor: string | null;
+  company_status: string;
+  spend_limit_minor: string | null;
+  user_status: string;
+}
+
+const MAX_PO = 64;
+const MAX_NOTE = 2000;
+
+/**
+ * Turns a cart (or an accepted quote) and the buyer's checkout choices into an {@link OrderDraft}:
+ * reads in one unit of work, prices outside it (the engine has units of its own), and decides
+ * shipping, VAT, credit and whether the order needs approval. Nothing is written here.
+ */
+@Injectable()
+export class OrderDraftService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly carts: CartService,
+    private readonly pricing: LinePricingService,
+    private readonly prices: PriceService,
+  ) {}
+
+  async fromCart(ctx: TenantContext, request: CheckoutRequest): Promise<OrderDraft> {
+    const { userId } = buyerOf(ctx);
+    const read = await this.db.run(ctx, async (em) => ({
+      ...(await this.readBuyer(em, ctx, request)),
+      lines: (await this.carts.currentLines(em, ctx, userId)) ?? [],
+    }));
+    if (read.lines.length === 0)
+      throw VitrineError.badInput('Your cart is empty; add articles before ordering.');
+    for (const line of read.lines) {
+      const problem = quantityProblem(line, line.quantity, line.quantity);
+      if (problem) throw VitrineError.badInput(problem, { sku: line.sku });
+    }
+    return this.decide(ctx, request, read, read.lines, null, {
+      kind: 'cart',
+      quantities: new Map(read.lines.map((l) => [l.variantId, l.quantity])),
+    });
+  }
+
+  /** An order of a quote's lines at its offered unit prices (source QUOTE). */
+  async fromQuote(
+    ctx: TenantContext,
+    request: CheckoutRequest,
+    quoteId: string,
+    lines: SourceLine[],
+    unitPrices: ReadonlyMap<number, number>,
+  ): Promise<OrderDraft> {
+    const read = await this.db.run(ctx, (em) => this.readBuyer(em, ctx, request));
+    return this.decide(ctx, request, read, lines, unitPrices, { kind: 'quote', quoteId });
+  }
+
+  private async decide(
+    ctx: TenantContext,
+    request: CheckoutRequest,
+    read: Awaited<ReturnType<OrderDraftService['readBuyer']>>,
+    lines: SourceLine[],
+    quotedUnits: ReadonlyMap<number, number> | null,
+    source: OrderDraft['source'],
+  ): Promise<OrderDraft> {
+    const { userId } = buyerOf(ctx);
+    const at = new Date();
+    const country = read.shipTo.country;
+    const priced = await this.pricing.price(
+      ctx,
+      lines.map((l) => ({
+        variant: {
+          id: l.variantId,
+          sku: l.sku,
+          categoryPath: l.categoryPath,
+          taxCategory: l.taxCategory,
+        },
+        quantity: l.quantity,
+      })),
+      { at, shipToCountry: country, quotedUnits: quotedUnits ?? undefined },
+    );
+    const currency = priced.currency;
+    const subtotalMinor = priced.totals.netMinor;
+    const weightGrams = lines.reduce((sum, l) => sum + (l.weightGrams ?? 0) * l.quantity, 0);
+    const volumeMl = lines.reduce((sum, l) => sum + (l.volumeMl ?? 0) * l.quantity, 0);
+    const shipping = shippingCost(ctx.tenant.settings.shipping ?? [], {
+      country,
+      weightGrams,
+      volumeMl,
+      orderValueMinor: subtotalMinor,
+      currency,
+    });
+    // Shipping follows the VAT of the goods it carries (the standard rate of the destination).
+    const shippingRate = this.prices.tax(ctx, 'standard', at, country).rate;
+    const totals = sumVat([
+      ...priced.lines.map((l) => ({ netMinor: l.netMinor, rate: l.tax.rate })),
+      { netMinor: shipping.priceMinor, rate: shippingRate },
+    ]);
+    const note = priced.lines.find((l) => l.tax.note)?.tax.note ?? null;
+    const netMinor = totals.netMinor;
+
+    // Approval: requisitioners always, buyers above their spend limit (net, excluding VAT).
+    const permissions = permissionsOf(ctx.user?.roles ?? []);
+    const spendLimit =
+      read.buyer.spend_limit_minor === null ? null : minorFromDb(read.buyer.spend_limit_minor);
+    let approvalReason: string | null = null;
+    if (!permissions.has('PLACE_ORDER'))
+      approvalReason = 'Orders of requisitioners are approved by an approver of the company.';
+    else if (spendLimit !== null && netMinor > spendLimit)
+      approvalReason = `The order (${formatDecimal(netMinor, currency)} ${currency} excl. VAT) is above your spend limit of ${formatDecimal(spendLimit, currency)} ${currency}.`;
+    let approverEmails: string[] = [];
+    if (approvalReason) {
+      approverEmails = await this.approvers(ctx, read.buyer.company_id, userId, netMinor);
+      if (approverEmails.length === 0)
+        throw permissions.has('PLACE_ORDER')
+          ? new VitrineError(
+              'SPEND_LIMIT_EXCEEDED',
+              `${approvalReason} Nobody in your company can approve an order of this size; reduce the order or ask your company admin to raise a limit.`,
+            )
+          : new VitrineError(
+              'FORBIDDEN',
+              'Your orders need approval, and your company has no approver who could give it. Ask your company admin.',
+            );
+    }
+    const onAccount = (read.buyer.payment_terms?.method ?? 'on_account') === 'on_account';
+    return {
+      userId,
+      companyId: read.buyer.company_id,
+      request,
+      shipTo: read.shipTo,
+      lines: lines.map((l, i) => ({
+        variantId: l.variantId,
+        sku: l.sku,
+        name: l.name,
+        quantity: l.quantity,
+        unitMinor: priced.lines[i].unitMinor,
+        source: priced.lines[i].source,
+        netMinor: priced.lines[i].netMinor,
+        taxRate: priced.lines[i].tax.rate,
+        taxMinor: lineTaxMinor(priced.lines[i].netMinor, priced.lines[i].tax.rate),
+        weightGrams: l.weightGrams,
+      })),
+      currency,
+      subtotalMinor,
+      shippingMinor: shipping.priceMinor,
+      taxMinor: totals.taxMinor,
+      totalMinor: totals.grossMinor,
+      vat: {
+        rates: totals.byRate.map((r) => ({
+          rate: r.rate,
+          netMinor: r.netMinor,
+          taxMinor: r.taxMinor,
+        })),
+        note: note ? { ...note } : null,
+      },
+      weightGrams,
+      paymentTerms: read.buyer.payment_terms,
+      creditMinor: onAccount ? totals.grossMinor : 0,
+      creditLimitMinor:
+        read.buyer.credit_limit_minor === null ? null : minorFromDb(read.buyer.credit_limit_minor),
+      status: approvalReason ? 'PENDING_APPROVAL' : 'PLACED',
+      approvalReason,
+      approverEmails,
+      source,
+    };
+  }
+
+  /** The buyer, their company and the checkout choices checked against the company's data. */
+  private async readBuyer(em: EntityManager, ctx: TenantContext, request: CheckoutRequest) {
+    const { userId, companyId } = buyerOf(ctx);
+    const [buyer] = (await em.query(
+      `SELECT c.id AS company_id, c.po_number_required, c.payment_terms, c.credit_limit_minor,
+              c.status AS company_status, u.spend_limit_minor, u.status AS user_status
+         FROM app_user u JOIN company c ON c.tenant_id = u.tenant_id AND c.id = u.company_id
+        WHERE u.tenant_id = $1 AND u.id = $2 AND c.id = $3`,
+      [ctx.tenantId, userId, companyId],
+    )) as Buyer[];
+    if (!buyer || buyer.user_status !== 'ACTIVE')
+      throw new VitrineError('UNAUTHENTICATED', 'Your account is not active; sign in again.');
+    if (buyer.company_status !== 'ACTIVE')
+      throw new VitrineError(
+        'FORBIDDEN',
+        'Ordering is blocked for your company; please contact your account manager.',
+      );
+    if (buyer.po_number_required && !request.poNumber)
+      throw VitrineError.badInput('Your company requires a purchase order (PO) number.', {
+        argument: 'poNumber',
+      });
+    if (request.costCentre) {
+      const [centre] = (await em.query(
+        `SELECT code FROM cost_centre
+          WHERE tenant_id = $1 AND company_id = $2 AND code = $3 AND active`,
+        [ctx.tenantId, companyId, request.costCentre],
+      )) as unknown[];
+      if (!centre)
+        throw VitrineError.badInput(
+          `${request.costCentre} is not an active cost centre of your company.`,
+          { argument: 'costCentre' },
+        );
+    }
+    const addresses = (await em.query(
+      `SELECT id, name, street, postal_code, city, country, is_default FROM company_address
+        WHERE tenant_id = $1 AND company_id = $2 AND kind = 'SHIPPING'
+        ORDER BY is_default DESC, created_at`,
+      [ctx.tenantId, companyId],
+    )) as Array<{
+      id: string;
+      name: string;
+      street: string;
+      postal_code: string;
+      city: string;
+      country: string;
+      is_default: boolean;
+    }>;
+    const address = request.shippingAddressId
+      ? addresses.find((a) => a.id === request.shippingAddressId)
+      : addresses[0];
+    if (!address)
+      throw request.shippingAddressId
+        ? VitrineError.notFound(
+            `${request.shippingAddressId} is not a ship-to address of your company.`,
+            { argument: 'shippingAddressId' },
+          )
+        : VitrineError.badInput(
+            'Your company has no ship-to address yet; your company admin can add one.',
+            { argument: 'shippingAddressId' },
+          );
+    return {
+      buyer,
+      shipTo: {
+        name: address.name,
+        street: address.street,
+        postalCode: address.postal_code,
+        city: address.city,
+        country: address.country.trim(),
+      },
+    };
+  }
+
+  /** Active approvers of the company other than the requester whose own limit covers `netMinor`. */
+  private async approvers(
+    ctx: TenantContext,
+    companyId: string,
+    requester: string,
+    netMinor: number,
+  ): Promise<string[]> {
+    const rows = await this.db.run(
+      ctx,
+      (em) =>
+        em.query(
+          `SELECT email FROM app_user
+            WHERE tenant_id = $1 AND company_id = $2 AND id <> $3 AND status = 'ACTIVE'
+              AND 'APPROVER' = ANY(roles)
+              AND (spend_limit_minor IS NULL OR spend_limit_minor >= $4)
+            ORDER BY email`,
+          [ctx.tenantId, companyId, requester, netMinor],
+        ) as Promise<Array<{ email: string }>>,
+    );
+    return rows.map((r) => r.email);
+  }
+}
+
+/** The signed-in user and their company; orders need both. */
+export function buyerOf(ctx: TenantContext): { userId: string; companyId: string } {
+  if (!ctx.user) throw new VitrineError('UNAUTHENTICATED', 'Please sign in to order.');
+  if (!ctx.user.company)
+    throw new VitrineError('FORBIDDEN', 'Orders belong to a company; your account has none.');
+  return { userId: ctx.user.id, companyId: ctx.user.company.id };
+}
+
+/** Checks and normalizes the buyer's checkout input; `today` is in the shop's time zone. */
+export function checkoutRequest(
+  input: {
+    poNumber?: string | null;
+    shippingAddressId?: string | null;
+    requestedDeliveryDate?: string | null;
+    note?: string | null;
+    costCentre?: string | null;
+  },
+  today: string,
+): CheckoutRequest {
+  const text = (value: string | null | undefined) => {
+    const t = value?.trim();
+    return t ? t : null;
+  };
+  const poNumber = text(input.poNumber);
+  if (poNumber && poNumber.length > MAX_PO)
+    throw VitrineError.badInput(`A PO number has at most ${MAX_PO} characters.`, {
+      argument: 'poNumber',
+    });
+  const note = text(input.note);
+  if (note && note.length > MAX_NOTE)
+    throw VitrineError.badInput(`A note has at most ${MAX_NOTE} characters.`, {
+      argument: 'note',
+    });
+  const date = text(input.requestedDeliveryDate);
+  if (date !== null) {
+    const parsed = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : null;
+    if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date)
+      throw VitrineError.badInput(`${date} is not a date; use YYYY-MM-DD.`, {
+        argument: 'requestedDeliveryDate',
+      });
+    const latest = new Date(`${today}T00:00:00Z`);
+    latest.setUTCFullYear(latest.getUTCFullYear() + 1);
+    if (date < today || parsed > latest)
+      throw VitrineError.badInput(
+        `The delivery date must be between today (${today}) and one year ahead; got ${date}.`,
+        { argument: 'requestedDeliveryDate' },
+      );
+  }
+  const addressId = text(input.shippingAddressId);
+  if (addressId && !/^[0-9a-f-]{36}$/i.test(addressId))
+    throw VitrineError.notFound(`${addressId} is not a ship-to address of your company.`, {
+      argument: 'shippingAddressId',
+    });
+  return {
+    poNumber,
+    shippingAddressId: addressId?.toLowerCase() ?? null,
+    requestedDeliveryDate: date,
+    note,
+    costCentre: text(input.costCentre),
+  };
+}
+
+/** Today in the tenant's time zone, as YYYY-MM-DD. */
+export function tenantToday(ctx: TenantContext, at = new Date()): string {
+  return localDate(at, ctx.tenant.timeZone);
+}
