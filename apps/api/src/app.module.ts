@@ -12,7 +12,8 @@ import { ConfigModule, type AppConfig } from '@vitrine/config';
 import { DatabaseModule } from '@vitrine/database';
 import { formatGraphQLError, httpStatusPlugin } from '@vitrine/errors';
 import { OrderingModule } from '@vitrine/ordering';
-import { OutboxModule } from '@vitrine/outbox';
+import { NotificationsModule } from '@vitrine/notifications';
+import { OutboxLoopModule, OutboxModule } from '@vitrine/outbox';
 import { PRICING_ENTITIES, PricingModule } from '@vitrine/pricing';
 import { StorefrontModule } from '@vitrine/storefront';
 import {
@@ -58,6 +59,9 @@ export class AppModule {
           memoryBus: overrides.memoryBus,
         }),
         OutboxModule,
+        // Outbox delivery in this process unless OUTBOX_WORKER=off (then apps/worker delivers).
+        NotificationsModule,
+        OutboxLoopModule.forRoot(config.outbox.worker === 'inline'),
         TenancyModule,
         CatalogModule,
         PricingModule,

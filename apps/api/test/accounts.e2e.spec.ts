@@ -2,8 +2,10 @@ import { Logger } from '@nestjs/common';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { createHmac } from 'node:crypto';
-import { InvitationService, LOGIN_LIMITS, Mailbox } from '@vitrine/accounts';
+import { InvitationService, LOGIN_LIMITS } from '@vitrine/accounts';
 import { TenantDb } from '@vitrine/database';
+import { readMailbox } from '@vitrine/notifications';
+import { OutboxWorker } from '@vitrine/outbox';
 import { ACCESS_METADATA } from '@vitrine/tenancy';
 import { gql, type GraphQLResult, type TestDatabase } from '@vitrine/testing';
 import { seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
@@ -49,6 +51,12 @@ describe('accounts (end to end)', () => {
     return res;
   };
   const code = (res: GraphQLResult<unknown>) => res.errors?.[0]?.extensions?.code;
+  /** Mails the outbox delivered to an address: the .eml files in the test's MAILBOX_DIR. */
+  const mailsTo = async (address: string) => {
+    await api.app.get(OutboxWorker).drain();
+    return readMailbox(api.config.mail.mailboxDir, 'jansen-bouw').filter((m) => m.to === address);
+  };
+  const linkIn = (text: string) => /https?:\/\/\S+\?token=\S+/.exec(text)?.[0] ?? '';
   const maintenance = <T>(sql: string, params: unknown[] = []) =>
     api.app.get(TenantDb).maintenance((em) => em.query(sql, params) as Promise<T>);
 
@@ -332,6 +340,32 @@ describe('accounts (end to end)', () => {
       expect(code(bad)).toBe('BAD_USER_INPUT');
     });
 
+    it('mails a password-reset link through the outbox; the link sets a new password once', async () => {
+      await member(JANSEN, 'vergeten@jansenbouw.example', ['BUYER']);
+      const asked = await call(
+        JANSEN,
+        `mutation { requestPasswordReset(email: "Vergeten@JansenBouw.example") }`,
+      );
+      expect(asked.data).toEqual({ requestPasswordReset: true });
+      await call(JANSEN, `mutation { requestPasswordReset(email: "niemand@jansenbouw.example") }`);
+      expect(await mailsTo('niemand@jansenbouw.example')).toEqual([]);
+      const [mail] = await mailsTo('vergeten@jansenbouw.example');
+      expect(mail.subject).toBe('Nieuw wachtwoord voor Jansen Bouw B.V.');
+      const token = new URL(linkIn(mail.text)).searchParams.get('token')!;
+      expect(linkIn(mail.text)).toMatch(
+        /^https:\/\/jansen-bouw\.localhost\/password-reset\?token=/,
+      );
+      const reset = `mutation($t: String!, $p: String!) { resetPassword(token: $t, password: $p) }`;
+      const first = await call(JANSEN, reset, { t: token, p: `${PASSWORD} 2` });
+      expect(first.errors).toBeUndefined();
+      expect(code(await call(JANSEN, reset, { t: token, p: `${PASSWORD} 3` }))).toBe(
+        'UNAUTHENTICATED',
+      );
+      expect(
+        (await login(JANSEN, 'vergeten@jansenbouw.example', `${PASSWORD} 2`)).data?.login,
+      ).toBeTruthy();
+    });
+
     it('invites a colleague by e-mail, and deactivates one: their sessions and sign-in end', async () => {
       const invited = await call<{ inviteUser: { status: string } }>(
         JANSEN,
@@ -344,9 +378,12 @@ describe('accounts (end to end)', () => {
         status: 'INVITED',
         roles: ['VIEWER'],
       });
-      const [mail] = api.app.get(Mailbox).to('nieuw@jansenbouw.example');
-      expect(mail.text).toMatch(/^https:\/\/jansen-bouw\.localhost\/invitation\?token=/);
-      const token = new URL(mail.text).searchParams.get('token')!;
+      const [mail, ...more] = await mailsTo('nieuw@jansenbouw.example');
+      expect(more).toHaveLength(0);
+      expect(mail.subject).toBe('Uw account voor Jansen Bouw B.V.');
+      expect(mail.text).toContain('Beste Nieuwe Collega,');
+      expect(linkIn(mail.text)).toMatch(/^https:\/\/jansen-bouw\.localhost\/invitation\?token=/);
+      const token = new URL(linkIn(mail.text)).searchParams.get('token')!;
       const ok = await call(
         JANSEN,
         `mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) }`,
@@ -483,8 +520,11 @@ describe('accounts (end to end)', () => {
     const everything = [...responses, ...logged].join('\n');
     expect(everything).not.toContain('$argon2');
     for (const { s } of secrets) expect(everything).not.toContain(s);
-    for (const mail of api.app.get(Mailbox).to('nieuw@jansenbouw.example')) {
-      const token = new URL(mail.text).searchParams.get('token')!;
+    const mails = await mailsTo('nieuw@jansenbouw.example');
+    expect(mails.length).toBeGreaterThan(0);
+    for (const mail of mails) {
+      const token = new URL(linkIn(mail.text)).searchParams.get('token')!;
+      expect(token.length).toBeGreaterThan(20);
       expect(logged.join('\n')).not.toContain(token);
     }
   });

@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { AccessTokenService } from '@vitrine/accounts';
 import { DemoSeedService } from '@vitrine/admin';
 import type { MemoryBus } from '@vitrine/cache';
@@ -21,6 +23,8 @@ export interface RunningApp {
 /** Test configuration: the repo's demo tenants, quiet logs, no schema file written. */
 /** Test files share one Redis in CI: each gets its own key namespace. */
 const CACHE_PREFIX = `vitrine-test-${process.pid}-${Date.now()}:`;
+/** Mails and ERP files of this test file: never in the repository's var/. */
+const OUTPUT_DIR = mkdtempSync(join(tmpdir(), 'vitrine-e2e-'));
 
 export function testConfig(env: Record<string, string> = {}): AppConfig {
   return loadConfig(
@@ -30,6 +34,10 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
       TENANTS_DIR: resolve(REPO_ROOT, 'tenants'),
       REDIS_URL: process.env.REDIS_URL,
       CACHE_PREFIX,
+      // Tests deliver the outbox themselves (OutboxWorker.drain), when they want to.
+      OUTBOX_WORKER: 'off',
+      MAILBOX_DIR: join(OUTPUT_DIR, 'mailbox'),
+      ERP_DROP_DIR: join(OUTPUT_DIR, 'erp-drop'),
       ...env,
     },
     REPO_ROOT,

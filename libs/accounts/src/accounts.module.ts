@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OutboxModule } from '@vitrine/outbox';
 import { AccessTokenService } from './access-token.service';
 import { AccountsResolver } from './accounts.resolver';
 import { AuthService } from './auth.service';
@@ -8,7 +9,6 @@ import { CompanyAdminService } from './company-admin.service';
 import { CompanyDirectory } from './company-directory.service';
 import { PasswordService } from './password.service';
 import { InvitationService } from './invitation.service';
-import { Mailbox } from './mailbox';
 import { UserService } from './user.service';
 
 /** The services other modules use. */
@@ -19,11 +19,12 @@ const SERVICES = [
   PasswordService,
   AuthService,
   UserService,
-  Mailbox,
   InvitationService,
 ];
 
+// Invitation and password-reset mails are queued in the outbox (delivered by @vitrine/notifications).
 @Module({
+  imports: [OutboxModule],
   providers: [...SERVICES, AccountsResolver, CompanyAdminService, CompanyAdminResolver],
   exports: SERVICES,
 })

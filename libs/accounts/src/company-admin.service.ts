@@ -74,7 +74,7 @@ export class CompanyAdminService {
       throw VitrineError.badInput(`"${input.email}" is not an e-mail address.`, {
         argument: 'email',
       });
-    const { user, token } = await this.db.run(ctx, async (em) => {
+    const user = await this.db.run(ctx, async (em) => {
       const rows = (await em.query(
         `INSERT INTO app_user (tenant_id, company_id, email, name, roles, spend_limit_minor, can_see_prices)
          VALUES ($1, $2, $3, $4, $5::text[], $6, $7)
@@ -95,12 +95,14 @@ export class CompanyAdminService {
           argument: 'email',
         });
       const created = toUser(rows[0]);
-      return {
-        user: created,
-        token: await this.invitations.issue(em, ctx.tenantId, created.id, 'INVITATION'),
-      };
+      await this.invitations.issueAndMail(
+        em,
+        ctx.tenant,
+        { id: created.id, email, name: input.name },
+        'INVITATION',
+      );
+      return created;
     });
-    await this.invitations.mail(ctx.tenant, { email, token }, 'INVITATION');
     this.log.log(`${ctx.user?.id} invited ${user.id} on ${ctx.tenant.slug}`);
     return user;
   }

@@ -8,5 +8,4 @@ export * from './user.model';
 export * from './user.service';
 export * from './accounts.types';
 export * from './invitation.service';
-export * from './mailbox';
 export * from './company-admin.service';

@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, siteOrigin, type AppConfig } from '@vitrine/config';
 import { returnedRows, TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
+import { Outbox } from '@vitrine/outbox';
 import type { Role, TenantContext, TenantSnapshot } from '@vitrine/tenancy';
 import { newToken, tokenHash } from './auth.service';
-import { Mailbox } from './mailbox';
 import { checkPassword, PasswordService } from './password.service';
 import { normalizeEmail } from './user.model';
 
@@ -18,8 +19,15 @@ export interface DeclaredUser {
   spendLimitMinor: number | null;
 }
 
-/** What a mail needs to know about the site. */
-export type SiteRef = Pick<TenantSnapshot, 'id' | 'name' | 'domains'>;
+/** What a mail needs to know about the site: links go to its primary domain, text in its first locale. */
+export type SiteRef = Pick<TenantSnapshot, 'id' | 'name' | 'domains' | 'locales'>;
+
+/** Who gets a one-time link. */
+export interface Recipient {
+  id: string;
+  email: string;
+  name: string;
+}
 
 export interface Invitation {
   email: string;
@@ -38,19 +46,21 @@ export class InvitationService {
   private readonly log = new Logger('Accounts');
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: TenantDb,
     private readonly passwords: PasswordService,
-    private readonly mailbox: Mailbox,
+    private readonly outbox: Outbox,
   ) {}
 
   /**
    * Creates or updates the declared users of a company (tenant.yaml, provisioning): new users
    * are invited; existing ones get the declared name, roles and spend limit; nobody is deleted.
    * With `demoPassword` (development only) new users are active with that password instead.
+   * Invitation mails are queued in the same unit of work (see {@link issueAndMail}).
    */
   async provision(
     em: EntityManager,
-    tenantId: string,
+    site: SiteRef,
     companyId: string,
     users: readonly DeclaredUser[],
     demoPassword: string | null,
@@ -66,7 +76,7 @@ export class InvitationService {
            spend_limit_minor = EXCLUDED.spend_limit_minor, updated_at = now()
          RETURNING id, (xmax = 0) AS created`,
         [
-          tenantId,
+          site.id,
           companyId,
           email,
           u.name,
@@ -77,7 +87,15 @@ export class InvitationService {
         ],
       )) as Array<{ id: string; created: boolean }>;
       if (row.created && !demoHash)
-        invitations.push({ email, token: await this.issue(em, tenantId, row.id, 'INVITATION') });
+        invitations.push({
+          email,
+          token: await this.issueAndMail(
+            em,
+            site,
+            { id: row.id, email, name: u.name },
+            'INVITATION',
+          ),
+        });
     }
     return invitations;
   }
@@ -89,32 +107,63 @@ export class InvitationService {
     userId: string,
     kind: OneTimeKind,
   ): Promise<string> {
-    const token = newToken();
-    await em.query(
-      `INSERT INTO user_token (token_hash, tenant_id, user_id, kind, expires_at)
-       VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5))`,
-      [tokenHash(token), tenantId, userId, kind, TTL_HOURS[kind]],
-    );
+    return (await this.insertToken(em, tenantId, userId, kind)).token;
+  }
+
+  /**
+   * Issues a token and queues the mail that carries its link, in the caller's unit of work: the
+   * mail exists if and only if the token does, and the outbox delivers it at least once (its
+   * dedupe key is per token, so a redelivery is the same message).
+   */
+  async issueAndMail(
+    em: EntityManager,
+    site: SiteRef,
+    user: Recipient,
+    kind: OneTimeKind,
+    locale = site.locales[0] ?? 'en',
+  ): Promise<string> {
+    const { token, expiresAt } = await this.insertToken(em, site.id, user.id, kind);
+    const template = kind === 'INVITATION' ? 'invitation' : 'password-reset';
+    await this.outbox.enqueue(em, site.id, [
+      {
+        topic: 'mail',
+        dedupeKey: `${template}/${user.id}/${tokenHash(token).slice(0, 16)}`,
+        payload: {
+          kind: 'mail',
+          template,
+          to: [user.email],
+          locale,
+          data: {
+            name: user.name,
+            token,
+            expiresAt,
+            link: this.link(site, { email: user.email, token }, kind),
+          },
+        },
+      },
+    ]);
     return token;
   }
 
-  /** The link a user follows to set a password (the page comes with the microsite issue). */
-  link(tenant: SiteRef, invitation: Invitation, kind: OneTimeKind): string {
-    const path = kind === 'INVITATION' ? 'invitation' : 'password-reset';
-    return `https://${tenant.domains[0]}/${path}?token=${invitation.token}`;
+  private async insertToken(
+    em: EntityManager,
+    tenantId: string,
+    userId: string,
+    kind: OneTimeKind,
+  ): Promise<{ token: string; expiresAt: string }> {
+    const token = newToken();
+    const [row] = (await em.query(
+      `INSERT INTO user_token (token_hash, tenant_id, user_id, kind, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5)) RETURNING expires_at`,
+      [tokenHash(token), tenantId, userId, kind, TTL_HOURS[kind]],
+    )) as Array<{ expires_at: Date | string }>;
+    return { token, expiresAt: new Date(row.expires_at).toISOString() };
   }
 
-  /** Mails the link to a user of this tenant. */
-  async mail(tenant: SiteRef, invitation: Invitation, kind: OneTimeKind): Promise<void> {
-    await this.mailbox.send({
-      tenantId: tenant.id,
-      to: invitation.email,
-      subject:
-        kind === 'INVITATION'
-          ? `Your account for ${tenant.name}`
-          : `Reset your password for ${tenant.name}`,
-      text: this.link(tenant, invitation, kind),
-    });
+  /** The link a user follows to set a password (on the site's public origin, PUBLIC_BASE_URL). */
+  link(tenant: Pick<SiteRef, 'domains'>, invitation: Invitation, kind: OneTimeKind): string {
+    const path = kind === 'INVITATION' ? 'invitation' : 'password-reset';
+    return `${siteOrigin(this.config, tenant.domains[0])}/${path}?token=${invitation.token}`;
   }
 
   /** Sets the password with a one-time token and activates the account. Single use. */
@@ -163,13 +212,19 @@ export class InvitationService {
    */
   async requestReset(ctx: TenantContext, email: string): Promise<void> {
     const normalized = normalizeEmail(email);
-    const token = await this.db.run(ctx, async (em) => {
+    await this.db.run(ctx, async (em) => {
       const rows = (await em.query(
-        `SELECT id FROM app_user WHERE tenant_id = $1 AND email = $2 AND status = 'ACTIVE'`,
+        `SELECT id, name FROM app_user WHERE tenant_id = $1 AND email = $2 AND status = 'ACTIVE'`,
         [ctx.tenantId, normalized],
-      )) as Array<{ id: string }>;
-      return rows[0] ? this.issue(em, ctx.tenantId, rows[0].id, 'PASSWORD_RESET') : null;
+      )) as Array<{ id: string; name: string }>;
+      if (rows[0])
+        await this.issueAndMail(
+          em,
+          ctx.tenant,
+          { id: rows[0].id, email: normalized, name: rows[0].name },
+          'PASSWORD_RESET',
+          ctx.locale,
+        );
     });
-    if (token) await this.mail(ctx.tenant, { email: normalized, token }, 'PASSWORD_RESET');
   }
 }

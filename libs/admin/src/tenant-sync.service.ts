@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
-import { InvitationService, type Invitation, type SiteRef } from '@vitrine/accounts';
+import { InvitationService, type Invitation } from '@vitrine/accounts';
 import { AssortmentService } from '@vitrine/catalog';
 import { returnedRows, TenantDb } from '@vitrine/database';
 import { COMPANY_ID_SQL, countryOfVatId, parseDecimal, taxFor } from '@vitrine/pricing';
@@ -147,7 +147,6 @@ export class TenantSyncService {
     if (options.dryRun) return plans;
 
     const changedIds: string[] = [];
-    const toMail: Array<[SiteRef, Invitation]> = [];
     await this.db.maintenance(async (em) => {
       // Release the domains of every tenant about to be rewritten first, so that two tenants
       // can swap or move domains within one sync regardless of their order.
@@ -169,7 +168,6 @@ export class TenantSyncService {
             email: inv.email,
             link: this.invitations.link(site, inv, 'INVITATION'),
           }));
-          for (const inv of written.invitations) toMail.push([site, inv]);
         }
         plan.assortment = await this.assortment.materialize(id, t.spec.assortment, em);
         changedIds.push(id);
@@ -184,8 +182,6 @@ export class TenantSyncService {
       ]);
       await this.directory.invalidate(changedIds);
     }
-    // After the commit: an invitation is mailed only for a user that exists.
-    for (const [site, inv] of toMail) await this.invitations.mail(site, inv, 'INVITATION');
     for (const p of plans) for (const w of p.warnings) this.log.warn(`${p.slug}: ${w}`);
     return plans;
   }
@@ -309,7 +305,7 @@ export class TenantSyncService {
     await this.writeAddresses(em, tenantId, row.id, company.addresses);
     return this.invitations.provision(
       em,
-      tenantId,
+      { id: tenantId, name: spec.name, domains: spec.domains, locales: spec.locales },
       row.id,
       company.users.map((u) => ({
         email: u.email,
