@@ -100,6 +100,12 @@ export class OrderWriter {
          VALUES ($1, $2, $3, $4, $5)`,
         [ctx.tenantId, id, draft.status, draft.approvalReason, draft.userId],
       );
+      if (draft.source.kind === 'quote')
+        await em.query(`UPDATE quote SET order_id = $3 WHERE tenant_id = $1 AND id = $2`, [
+          ctx.tenantId,
+          draft.source.quoteId,
+          id,
+        ]);
       await em.query(
         `UPDATE idempotency_key SET order_id = $4
           WHERE tenant_id = $1 AND user_id = $2 AND key = $3`,

@@ -8,6 +8,8 @@ import { OrderDraftService } from './order-draft.service';
 import { OrderQueryService } from './order-query.service';
 import { OrderWriter } from './order-writer.service';
 import { OrderResolver } from './order.resolver';
+import { QuoteResolver } from './quote.resolver';
+import { QuoteService } from './quote.service';
 
 /** Buying flows: carts, checkout, approvals, order history, quotes and order lists. */
 @Module({
@@ -21,6 +23,8 @@ import { OrderResolver } from './order.resolver';
     ApprovalService,
     OrderQueryService,
     OrderResolver,
+    QuoteService,
+    QuoteResolver,
   ],
   exports: [CartService, CheckoutService],
 })
