@@ -3,6 +3,6 @@ export * from './outbox-event';
 export * from './outbox.service';
 export * from './outbox-handlers';
 export * from './outbox-worker';
-export { OutboxInputError } from './outbox-store';
+export { OutboxInputError, OutboxStore } from './outbox-store';
 export * from './backoff';
 export * from './outbox.module';
