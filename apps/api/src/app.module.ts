@@ -5,7 +5,13 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { AccountsModule } from '@vitrine/accounts';
-import { AdminModule } from '@vitrine/admin';
+import {
+  ADMIN_GRAPHQL_PATH,
+  AdminApiModule,
+  AdminModule,
+  createAdminGraphQLContext,
+  reachableOnly,
+} from '@vitrine/admin';
 import { CacheModule, type MemoryBus } from '@vitrine/cache';
 import { CATALOG_ENTITIES, CatalogModule } from '@vitrine/catalog';
 import { ConfigModule, type AppConfig } from '@vitrine/config';
@@ -20,6 +26,7 @@ import {
   AccessGuard,
   createGraphQLRequestContext,
   TenancyModule,
+  TenantApiModule,
   TenantDomainEntity,
   TenantEntity,
 } from '@vitrine/tenancy';
@@ -39,6 +46,40 @@ export interface AppOverrides {
 }
 
 const errorLog = new Logger('GraphQL');
+
+/** One Apollo configuration for both endpoints: same limits, errors and status codes. */
+function graphqlOptions(
+  config: AppConfig,
+  endpoint: {
+    path: string;
+    include: NonNullable<ApolloDriverConfig['include']>;
+    context: (req: FastifyRequest) => unknown;
+    transformSchema?: ApolloDriverConfig['transformSchema'];
+  },
+): ApolloDriverConfig {
+  return {
+    driver: ApolloDriver,
+    path: endpoint.path,
+    include: endpoint.include,
+    // Built in memory; the committed schema.graphql / admin-schema.graphql are kept equal by
+    // apps/api/test/schema.e2e.spec.ts and admin-schema.e2e.spec.ts.
+    autoSchemaFile: true,
+    sortSchema: true,
+    introspection: config.graphql.introspection,
+    playground: false,
+    graphiql: false,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: config.env === 'production',
+    context: endpoint.context,
+    transformSchema: endpoint.transformSchema,
+    formatError: (formatted, error) =>
+      formatGraphQLError(formatted, error, (e) => errorLog.error(e)),
+    plugins: [httpStatusPlugin],
+    // Nest would reset every response with a `data` key to 200; httpStatusPlugin decides instead.
+    preserveHttpStatusForExecutionErrors: false,
+  };
+}
 
 /** The storefront API process: wiring only, no logic. */
 @Module({})
@@ -69,25 +110,31 @@ export class AppModule {
         OrderingModule,
         AdminModule,
         StorefrontModule,
-        GraphQLModule.forRoot<ApolloDriverConfig>({
-          driver: ApolloDriver,
-          path: '/graphql',
-          // Built in memory; the committed schema.graphql is kept equal by apps/api/test/schema.e2e.spec.ts.
-          autoSchemaFile: true,
-          sortSchema: true,
-          introspection: config.graphql.introspection,
-          playground: false,
-          graphiql: false,
-          csrfPrevention: true,
-          includeStacktraceInErrorResponses: false,
-          hideSchemaDetailsFromClientErrors: config.env === 'production',
-          context: (req: FastifyRequest) => createGraphQLRequestContext(req.tenantContext, req.ip),
-          formatError: (formatted, error) =>
-            formatGraphQLError(formatted, error, (e) => errorLog.error(e)),
-          plugins: [httpStatusPlugin],
-          // Nest would reset every response with a `data` key to 200; httpStatusPlugin decides instead.
-          preserveHttpStatusForExecutionErrors: false,
-        }),
+        TenantApiModule,
+        AdminApiModule,
+        // Two endpoints, two schemas: each takes in only the modules it includes (and theirs).
+        // The storefront's comes last: `app.get(GraphQLSchemaHost)` answers with the last one.
+        GraphQLModule.forRoot<ApolloDriverConfig>(
+          graphqlOptions(config, {
+            path: ADMIN_GRAPHQL_PATH,
+            include: [AdminApiModule],
+            context: createAdminGraphQLContext,
+            transformSchema: reachableOnly,
+          }),
+        ),
+        GraphQLModule.forRoot<ApolloDriverConfig>(
+          graphqlOptions(config, {
+            path: '/graphql',
+            include: [
+              TenantApiModule,
+              CatalogModule,
+              PricingModule,
+              AccountsModule,
+              OrderingModule,
+            ],
+            context: (req) => createGraphQLRequestContext(req.tenantContext, req.ip),
+          }),
+        ),
       ],
       // One guard for every storefront operation: each declares its access with @Allow.
       providers: [{ provide: APP_GUARD, useClass: AccessGuard }],

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '@vitrine/config';
 import { errorBody, VitrineError } from '@vitrine/errors';
 import { Authenticator } from '@vitrine/accounts';
+import { AdminTokenService, registerAdminHostHook } from '@vitrine/admin';
 import { registerTenancyHook, TenantDirectory } from '@vitrine/tenancy';
 import { AppModule, type AppOverrides } from './app.module';
 import { HttpErrorFilter } from './http-error.filter';
@@ -68,6 +69,12 @@ export async function createApp(
   // Errors of body parsing and plain routes go through Nest's handler to HttpErrorFilter.
   app.useGlobalFilters(new HttpErrorFilter(config.bodyLimitBytes));
 
+  // Before the tenancy hook: admin paths and the admin host never resolve a tenant.
+  registerAdminHostHook(fastify, {
+    adminHost: config.adminHost,
+    hostlessPaths: HEALTH_PATHS,
+    tokens: app.get(AdminTokenService),
+  });
   const authenticator = app.get(Authenticator);
   registerTenancyHook(fastify, app.get(TenantDirectory), {
     hostlessPaths: HEALTH_PATHS,

@@ -1,4 +1,3 @@
-import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -15,6 +14,7 @@ import {
 } from 'graphql';
 import { createTestDatabase, type TestDatabase } from '@vitrine/testing';
 import { ENTITIES } from '../src/app.module';
+import { schemaAt } from './graphql-schemas';
 import { REPO_ROOT, startApp, testConfig, type RunningApp } from './test-app';
 
 const CONTRACT = join(REPO_ROOT, '../shared/contract/storefront.graphql');
@@ -63,7 +63,7 @@ describe('storefront schema', () => {
   beforeAll(async () => {
     db = await createTestDatabase({ entities: ENTITIES });
     api = await startApp(db, testConfig());
-    schema = api.app.get(GraphQLSchemaHost).schema;
+    schema = schemaAt(api.app, '/graphql');
   });
 
   afterAll(async () => {

@@ -13,8 +13,10 @@ import {
 import type { AppConfig } from '@vitrine/config';
 import { createDataSource, ensureSchema } from '@vitrine/database';
 import { PRICE_BATCH_SIZE, PriceImporter } from '@vitrine/pricing';
+import { ADMIN_TOKEN_MAX_TTL_HOURS, AdminTokenService } from '@vitrine/admin';
 import { CliModule } from './cli.module';
 import { importSummary, ImportProgressReporter } from './import-progress';
+import { registerOutboxCommands } from './outbox-commands';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, invalidInput: 3, rowsRejected: 4 } as const;
@@ -178,6 +180,33 @@ export function buildProgram(config: () => AppConfig): Command {
     );
   });
 
+  const admin = program.command('admin').description('Access to the admin API');
+  admin
+    .command('token')
+    .description(
+      `Print an admin token for /admin/graphql on the admin host (expires; at most ${ADMIN_TOKEN_MAX_TTL_HOURS} h)`,
+    )
+    .option('--subject <name>', "the admin's name or e-mail, recorded with every change", 'admin')
+    .option('--ttl <hours>', 'lifetime in hours', hours, 12)
+    .option('--json', 'machine-readable output', false)
+    .action(async (opts: { subject: string; ttl: number; json: boolean }) => {
+      const c = config();
+      await migrateEmbedded(c);
+      const issued = await withServices(c, (app) =>
+        app.get(AdminTokenService).sign(opts.subject, opts.ttl),
+      );
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(issued)}\n`);
+        return;
+      }
+      process.stdout.write(`${issued.token}\n`);
+      process.stderr.write(
+        `Admin token for "${issued.subject}", valid until ${issued.expiresAt.toISOString()}.\n`,
+      );
+    });
+
+  registerOutboxCommands(program, config, withServices);
+
   return program;
 }
 
@@ -186,6 +215,13 @@ interface CliImportOptions {
   rejects?: string;
   batchSize?: number;
   delimiter?: string;
+}
+
+function hours(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > ADMIN_TOKEN_MAX_TTL_HOURS)
+    throw new InvalidArgumentError(`expected hours, more than 0 and at most ${ADMIN_TOKEN_MAX_TTL_HOURS}`);
+  return n;
 }
 
 function positive(value: string): number {

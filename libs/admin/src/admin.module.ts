@@ -2,13 +2,18 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from '@vitrine/accounts';
 import { CatalogModule } from '@vitrine/catalog';
 import { PricingModule } from '@vitrine/pricing';
+import { AdminTokenModule } from './api/admin-token.module';
 import { DemoSeedService } from './demo-seed.service';
 import { TenantSyncService } from './tenant-sync.service';
 
-/** Provisioning: declarative tenants and the demo world. The admin GraphQL API joins it later. */
+/**
+ * Provisioning: declarative tenants and the demo world, and admin tokens (for the CLI). The
+ * admin GraphQL API is AdminApiModule, kept apart: this module imports modules with storefront
+ * resolvers, which must not reach the admin schema.
+ */
 @Module({
-  imports: [CatalogModule, PricingModule, AccountsModule],
+  imports: [CatalogModule, PricingModule, AccountsModule, AdminTokenModule],
   providers: [TenantSyncService, DemoSeedService],
-  exports: [TenantSyncService, DemoSeedService],
+  exports: [TenantSyncService, DemoSeedService, AdminTokenModule],
 })
 export class AdminModule {}

@@ -2,3 +2,4 @@ export * from './tenant-file';
 export * from './tenant-sync.service';
 export * from './demo-seed.service';
 export * from './admin.module';
+export * from './api';

@@ -1,3 +1,4 @@
 export * from './cart.service';
 export * from './ordering.module';
 export * from './documents';
+export * from './seller';

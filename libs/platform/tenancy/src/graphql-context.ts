@@ -4,9 +4,17 @@ import type DataLoader from 'dataloader';
 import { VitrineError } from '@vitrine/errors';
 import type { TenantContext } from './tenant-context';
 
+/** The seller's admin behind a request on the admin endpoint (verified admin token). */
+export interface AdminIdentity {
+  /** The admin's name or e-mail: the token's `sub`. */
+  readonly subject: string;
+}
+
 /** What every storefront resolver finds in the GraphQL context. */
 export interface GraphQLRequestContext {
   ctx: TenantContext | undefined;
+  /** Set on the admin endpoint only, never together with `ctx`. */
+  admin?: AdminIdentity;
   /** The client's address (Fastify's `req.ip`: X-Forwarded-For only from trusted proxies). */
   clientIp: string;
   /** DataLoaders of this request, created on first use (see `loaderFor`). */
