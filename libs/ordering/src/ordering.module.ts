@@ -7,6 +7,8 @@ import { CheckoutService } from './checkout.service';
 import { OrderDraftService } from './order-draft.service';
 import { OrderQueryService } from './order-query.service';
 import { OrderWriter } from './order-writer.service';
+import { OrderListResolver } from './order-list.resolver';
+import { OrderListService } from './order-list.service';
 import { OrderResolver } from './order.resolver';
 import { QuoteResolver } from './quote.resolver';
 import { QuoteService } from './quote.service';
@@ -25,6 +27,8 @@ import { QuoteService } from './quote.service';
     OrderResolver,
     QuoteService,
     QuoteResolver,
+    OrderListService,
+    OrderListResolver,
   ],
   exports: [CartService, CheckoutService],
 })
