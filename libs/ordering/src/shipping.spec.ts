@@ -20,7 +20,10 @@ const order = (s: Partial<Shipment>): Shipment => ({
 describe('shippingCost', () => {
   it('charges the weight bracket the order falls in', () => {
     expect(shippingCost(TABLE, order({}))).toEqual({ priceMinor: 995, rule: 0 });
-    expect(shippingCost(TABLE, order({ weightGrams: 31_000 }))).toEqual({ priceMinor: 4900, rule: 1 });
+    expect(shippingCost(TABLE, order({ weightGrams: 31_000 }))).toEqual({
+      priceMinor: 4900,
+      rule: 1,
+    });
   });
 
   it('treats limits as inclusive', () => {
