@@ -1,0 +1,121 @@
+import type { Command } from 'commander';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type AppConfig } from '@vitrine/config';
+import { createDataSource, ensureSchema } from '@vitrine/database';
+import { createTestDatabase, type TestDatabase } from '@vitrine/testing';
+import { buildProgram } from './program';
+
+/**
+ * `vitrine outbox list|retry` against a real database: PostgreSQL when DATABASE_URL is set,
+ * otherwise an embedded database in a temp folder (each command opens it like the CLI does).
+ */
+describe('vitrine outbox', () => {
+  let config: AppConfig;
+  let pg: TestDatabase | null = null;
+  let dir: string;
+  let out: string[];
+
+  const run = async (...args: string[]) => {
+    out = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
+    try {
+      const program = buildProgram(() => config);
+      // Errors throw instead of exiting the test process (commander sets this per command).
+      const overrideAll = (c: Command): void => {
+        c.exitOverride().configureOutput({ writeErr: () => undefined });
+        c.commands.forEach(overrideAll);
+      };
+      overrideAll(program);
+      await program.parseAsync(['node', 'vitrine', 'outbox', ...args]);
+    } finally {
+      write.mockRestore();
+    }
+    return out.join('');
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vitrine-cli-outbox-'));
+    const env = { NODE_ENV: 'test' as const, LOG_LEVEL: 'silent', VITRINE_DATA_DIR: dir };
+    if (process.env.DATABASE_URL) {
+      pg = await createTestDatabase();
+      await pg.dataSource.destroy();
+      config = loadConfig({ ...env, DATABASE_URL: (pg.config as { url: string }).url });
+    } else config = loadConfig(env);
+    const ds = await createDataSource(config.database);
+    try {
+      await ensureSchema(ds, config.database, true);
+      await ds.query(`INSERT INTO tenant (slug, name, status, locales, currency) VALUES
+        ('cli-a', 'A', 'ACTIVE', '{en}', 'EUR'), ('cli-b', 'B', 'ACTIVE', '{en}', 'EUR')`);
+      await ds.query(`INSERT INTO outbox_event (tenant_id, topic, dedupe_key, payload, status, attempts, last_error)
+        SELECT t.id, 'erp-webhook', 'order.placed/' || t.slug || '/' || lower(s.status), '{}', s.status, s.attempts, s.err
+          FROM tenant t, (VALUES ('FAILED', 10, 'HTTP 503'), ('DELIVERED', 1, NULL)) AS s(status, attempts, err)
+         WHERE t.slug LIKE 'cli-%'`);
+    } finally {
+      await ds.destroy();
+    }
+  });
+
+  afterAll(async () => {
+    await pg?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists events by status and tenant, as text and as JSON', async () => {
+    const text = await run('list', '--status', 'FAILED');
+    expect(text).toMatch(
+      /FAILED\s+cli-b\s+erp-webhook\s+order\.placed\/cli-b\/failed\s+attempts 10/,
+    );
+    expect(text).toContain('last error: HTTP 503');
+    expect(text).not.toContain('DELIVERED');
+    const json = JSON.parse(await run('list', '--tenant', 'cli-a', '--json')) as Array<{
+      status: string;
+    }>;
+    expect(json.map((r) => r.status).sort()).toEqual(['DELIVERED', 'FAILED']);
+    await expect(run('list', '--status', 'LOST')).rejects.toThrow(
+      /Allowed choices are PENDING, DELIVERED, FAILED/,
+    );
+  });
+
+  it("retries one tenant's failed events, then any by id; delivered ones are left alone", async () => {
+    const failed = JSON.parse(await run('list', '--status', 'FAILED', '--json')) as Array<{
+      id: string;
+      tenantSlug: string;
+    }>;
+    const a = failed.find((r) => r.tenantSlug === 'cli-a')!;
+    const b = failed.find((r) => r.tenantSlug === 'cli-b')!;
+    expect(await run('retry', '--failed', '--tenant', 'cli-a')).toBe(
+      `Retrying 1 event(s): ${a.id}\n`,
+    );
+    const delivered = JSON.parse(
+      await run('list', '--status', 'DELIVERED', '--tenant', 'cli-b', '--json'),
+    ) as Array<{ id: string }>;
+    expect(await run('retry', b.id, delivered[0].id)).toBe(
+      `Retrying 1 event(s): ${b.id}\nNot retried: ${delivered[0].id}\n`,
+    );
+    const pending = JSON.parse(await run('list', '--status', 'PENDING', '--json')) as Array<{
+      id: string;
+      attempts: number;
+    }>;
+    expect(pending.map((r) => [r.id, r.attempts]).sort()).toEqual(
+      [
+        [a.id, 0],
+        [b.id, 0],
+      ].sort(),
+    );
+    expect(await run('list', '--status', 'FAILED')).toBe('No outbox events.\n');
+  });
+
+  it('refuses a retry without ids or --failed, with both, and an id that is not one', async () => {
+    await expect(run('retry')).rejects.toThrow(/either event ids or --failed/);
+    await expect(run('retry', '1', '--failed')).rejects.toThrow(/either event ids or --failed/);
+    await expect(run('retry', '1', '--tenant', 'cli-a')).rejects.toThrow(
+      /--tenant goes with --failed/,
+    );
+    await expect(run('retry', 'abc')).rejects.toThrow(/"abc" is not an outbox event id/);
+  });
+});
