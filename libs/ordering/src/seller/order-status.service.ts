@@ -3,8 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
 import { Outbox } from '@vitrine/outbox';
-import { minorFromDb } from '@vitrine/pricing';
 import type { TenantSnapshot } from '@vitrine/tenancy';
+import { releaseReservation } from '../approval.service';
 import { loadOrderDocument } from '../documents';
 import { AdminOrderQueryService } from './admin-order-query.service';
 import { loadSellerOrders, type OrderTracking, type SellerOrder } from './seller-order';
@@ -50,15 +50,10 @@ export class OrderStatusService {
     const tenant = await this.orders.tenant(tenantSlug);
     return this.db.run({ tenantId: tenant.id }, async (em) => {
       const [order] = (await em.query(
-        `SELECT id, status, company_id, credit_reserved_minor FROM customer_order
+        `SELECT id, status FROM customer_order
           WHERE tenant_id = $1 AND number = $2 FOR UPDATE`,
         [tenant.id, number.trim()],
-      )) as Array<{
-        id: string;
-        status: OrderStatusName;
-        company_id: string;
-        credit_reserved_minor: string;
-      }>;
+      )) as Array<{ id: string; status: OrderStatusName }>;
       if (!order) throw VitrineError.notFound(`Tenant "${tenant.slug}" has no order "${number}".`);
       const allowed = SELLER_ORDER_TRANSITIONS[order.status] ?? [];
       if (!allowed.includes(change.status))
@@ -70,14 +65,8 @@ export class OrderStatusService {
               : `that is final, it cannot go to ${change.status}.`),
           { currentStatus: order.status, allowedStatuses: [...allowed] },
         );
-      if (change.status === 'CANCELLED')
-        await releaseReservations(
-          em,
-          tenant.id,
-          order.id,
-          order.company_id,
-          order.credit_reserved_minor,
-        );
+      // The buyer side's release (rejection) is the same: stock and credit back, once.
+      if (change.status === 'CANCELLED') await releaseReservation(em, tenant.id, order.id);
       await em.query(
         `UPDATE customer_order
             SET status = $3, updated_at = now(),
@@ -132,40 +121,6 @@ export class OrderStatusService {
       },
     ]);
   }
-}
-
-/**
- * Gives back what the order reserved: each line's quantity to its variant's stock (lines whose
- * variant was deleted have nothing to return) and the credit to the company.
- */
-async function releaseReservations(
-  em: EntityManager,
-  tenantId: string,
-  orderId: string,
-  companyId: string,
-  creditReserved: string,
-): Promise<void> {
-  await em.query(
-    `UPDATE variant v SET stock_on_hand = v.stock_on_hand + l.quantity
-       FROM (SELECT variant_id, sum(quantity)::integer AS quantity FROM order_line
-              WHERE tenant_id = $1 AND order_id = $2 AND variant_id IS NOT NULL
-              GROUP BY variant_id) l
-      WHERE v.id = l.variant_id`,
-    [tenantId, orderId],
-  );
-  const credit = minorFromDb(creditReserved);
-  if (credit > 0) {
-    // Never below zero: credit usage may have been corrected by hand since the order.
-    await em.query(
-      `UPDATE company SET credit_used_minor = GREATEST(credit_used_minor - $3, 0), updated_at = now()
-        WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, companyId, credit],
-    );
-  }
-  await em.query(
-    `UPDATE customer_order SET credit_reserved_minor = 0 WHERE tenant_id = $1 AND id = $2`,
-    [tenantId, orderId],
-  );
 }
 
 interface CheckedChange {
