@@ -54,11 +54,13 @@ function decodeWords(value: string): string {
 }
 
 function decodeQuotedPrintable(text: string): string {
-  const bytes = text
-    .replace(/=\n/g, '')
-    .replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => `%${hex}`)
-    .replace(/%(?![0-9A-Fa-f]{2})/g, '%25');
-  return decodeURIComponent(bytes.replace(/[^%\x00-\x7f]/g, (c) => encodeURIComponent(c)));
+  // =XX is one byte of the UTF-8 text; everything else stands for itself.
+  const chunks: Buffer[] = [];
+  for (const piece of text.replace(/=\r?\n/g, '').split(/(=[0-9A-Fa-f]{2})/)) {
+    if (/^=[0-9A-Fa-f]{2}$/.test(piece)) chunks.push(Buffer.from([parseInt(piece.slice(1), 16)]));
+    else chunks.push(Buffer.from(piece, 'utf8'));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function decodeBody(headers: Record<string, string>, body: string): string {
