@@ -453,13 +453,18 @@ describe('accounts (end to end)', () => {
         admin,
       );
       expect(added.errors).toBeUndefined();
-      const listed = await call<{ addresses: Array<{ city: string }> }>(
-        JANSEN,
-        '{ addresses { city country } }',
-        {},
-        buyer,
+      const listed = await call<{
+        addresses: Array<{ name: string; country: string; isDefault: boolean }>;
+      }>(JANSEN, '{ addresses { name country isDefault } }', {}, buyer);
+      // Beside the addresses tenant.yaml declares; the new default is the only default ship-to.
+      expect(listed.data!.addresses).toContainEqual({
+        name: 'Bouwplaats Zuid',
+        country: 'NL',
+        isDefault: true,
+      });
+      expect(listed.data!.addresses.filter((a) => a.isDefault).map((a) => a.name)).toEqual(
+        expect.arrayContaining(['Bouwplaats Zuid']),
       );
-      expect(listed.data!.addresses).toEqual([{ city: 'Utrecht', country: 'NL' }]);
       const noord = (await login(JANSEN, 'noord@jansenbouw.example')).data!.login.accessToken;
       expect(
         (await call<{ addresses: unknown[] }>(JANSEN, '{ addresses { city } }', {}, noord)).data!

@@ -483,7 +483,9 @@ describe('orders (end to end)', () => {
     ];
     const asZorg = (sql: string) =>
       asTenantRuntime(db.dataSource, zorg.id, tables, (em) => em.query(sql));
-    for (const table of tables) expect(await asZorg(`SELECT * FROM ${table}`)).toEqual([]);
+    // Zorggroep has rows of its own (its invitation mails in the outbox); none of another tenant.
+    for (const table of tables)
+      expect(await asZorg(`SELECT * FROM ${table} WHERE tenant_id <> '${zorg.id}'`)).toEqual([]);
     await asZorg(`UPDATE customer_order SET status = 'CANCELLED'`);
     await asZorg(`DELETE FROM order_line`);
     await asZorg(`DELETE FROM customer_order`);
