@@ -379,7 +379,7 @@ describe('orders (end to end)', () => {
       [pending.number],
     );
     expect(mails.map((m) => m.template)).toEqual([
-      'order-confirmation',
+      'order-submitted',
       'approval-requested',
       'order-approved',
     ]);

@@ -185,12 +185,12 @@ export class OrderWriter {
     draft: OrderDraft,
   ) {
     const order = await loadOrderDocument(em, ctx.tenant, orderId, ctx.locale);
+    const pending = draft.status === 'PENDING_APPROVAL';
+    const template = pending ? 'order-submitted' : 'order-confirmation';
     const messages: OutboxMessage[] = [
-      mail(`order-confirmation:${orderId}`, 'order-confirmation', [order.placedBy.email], ctx, {
-        order,
-      }),
+      mail(`${template}:${orderId}`, template, [order.placedBy.email], ctx, { order }),
     ];
-    if (draft.status === 'PENDING_APPROVAL')
+    if (pending)
       messages.push(
         mail(`approval-requested:${orderId}`, 'approval-requested', draft.approverEmails, ctx, {
           order,

@@ -7,6 +7,7 @@ import { fill, mailLocale, MESSAGES, type MailMessages } from './messages';
 
 export const MAIL_TEMPLATES: readonly MailTemplate[] = [
   'order-confirmation',
+  'order-submitted',
   'approval-requested',
   'order-approved',
   'order-rejected',

@@ -48,6 +48,7 @@ export interface MailMessages {
 const en: MailMessages = {
   subjects: {
     'order-confirmation': 'Order {number} confirmed – {site}',
+    'order-submitted': 'Order {number} submitted for approval – {site}',
     'approval-requested': 'Approval requested: order {number} – {site}',
     'order-approved': 'Order {number} approved – {site}',
     'order-rejected': 'Order {number} rejected – {site}',
@@ -60,6 +61,8 @@ const en: MailMessages = {
   intros: {
     'order-confirmation':
       'Thank you for your order. We have received order {number} and will process it shortly.',
+    'order-submitted':
+      'Your order {number} has been submitted. An approver of your company will review it; we will let you know the decision.',
     'approval-requested':
       '{buyer} placed order {number}, which needs your approval before it is processed.',
     'order-approved': 'Order {number} has been approved and is being processed.',
@@ -119,6 +122,7 @@ const en: MailMessages = {
 const nl: MailMessages = {
   subjects: {
     'order-confirmation': 'Bestelling {number} bevestigd – {site}',
+    'order-submitted': 'Bestelling {number} ter goedkeuring ingediend – {site}',
     'approval-requested': 'Goedkeuring gevraagd: bestelling {number} – {site}',
     'order-approved': 'Bestelling {number} goedgekeurd – {site}',
     'order-rejected': 'Bestelling {number} afgewezen – {site}',
@@ -131,6 +135,8 @@ const nl: MailMessages = {
   intros: {
     'order-confirmation':
       'Hartelijk dank voor uw bestelling. We hebben bestelling {number} ontvangen en gaan ermee aan de slag.',
+    'order-submitted':
+      'Uw bestelling {number} is ingediend. Een fiatteur van uw bedrijf beoordeelt hem; wij laten u het besluit weten.',
     'approval-requested':
       '{buyer} heeft bestelling {number} geplaatst. Deze wacht op uw goedkeuring.',
     'order-approved': 'Bestelling {number} is goedgekeurd en wordt verwerkt.',
@@ -192,6 +198,7 @@ const nl: MailMessages = {
 const de: MailMessages = {
   subjects: {
     'order-confirmation': 'Bestellung {number} bestätigt – {site}',
+    'order-submitted': 'Bestellung {number} zur Freigabe eingereicht – {site}',
     'approval-requested': 'Freigabe erbeten: Bestellung {number} – {site}',
     'order-approved': 'Bestellung {number} freigegeben – {site}',
     'order-rejected': 'Bestellung {number} abgelehnt – {site}',
@@ -204,6 +211,8 @@ const de: MailMessages = {
   intros: {
     'order-confirmation':
       'Vielen Dank für Ihre Bestellung. Wir haben Bestellung {number} erhalten und bearbeiten sie in Kürze.',
+    'order-submitted':
+      'Ihre Bestellung {number} wurde eingereicht. Eine freigabeberechtigte Person Ihres Unternehmens prüft sie; wir teilen Ihnen die Entscheidung mit.',
     'approval-requested':
       '{buyer} hat Bestellung {number} aufgegeben; sie wartet auf Ihre Freigabe.',
     'order-approved': 'Bestellung {number} wurde freigegeben und wird bearbeitet.',
@@ -265,6 +274,7 @@ const de: MailMessages = {
 const fr: MailMessages = {
   subjects: {
     'order-confirmation': 'Commande {number} confirmée – {site}',
+    'order-submitted': 'Commande {number} soumise à validation – {site}',
     'approval-requested': 'Validation demandée : commande {number} – {site}',
     'order-approved': 'Commande {number} validée – {site}',
     'order-rejected': 'Commande {number} refusée – {site}',
@@ -277,6 +287,8 @@ const fr: MailMessages = {
   intros: {
     'order-confirmation':
       'Merci pour votre commande. Nous avons bien reçu la commande {number} et la traitons rapidement.',
+    'order-submitted':
+      'Votre commande {number} a été soumise. Un valideur de votre entreprise va l’examiner ; nous vous informerons de sa décision.',
     'approval-requested': '{buyer} a passé la commande {number}, qui attend votre validation.',
     'order-approved': 'La commande {number} a été validée et est en cours de traitement.',
     'order-rejected': "La commande {number} n'a pas été validée.",

@@ -18,6 +18,7 @@ export type OutboxPayload = MailPayload | ErpOrderPayload;
 /** Templates of transactional e-mail. Each renders with the tenant's theme and the given locale. */
 export type MailTemplate =
   | 'order-confirmation'
+  | 'order-submitted'
   | 'approval-requested'
   | 'order-approved'
   | 'order-rejected'
@@ -29,7 +30,8 @@ export type MailTemplate =
 
 /**
  * An e-mail to render and send. `data` is plain JSON for the template, by template:
- * - order-confirmation, approval-requested, order-approved, order-status: `{ order: OrderDocument }`
+ * - order-confirmation, order-submitted (to the requester of an order awaiting approval),
+ *   approval-requested, order-approved, order-status: `{ order: OrderDocument }`
  * - order-rejected: `{ order: OrderDocument, reason: string }`
  * - quote-requested, quote-offered: `{ quote: QuoteDocument }`
  * - invitation, password-reset: `{ name: string, token: string, expiresAt: string }`
