@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { CatalogSeeder, demoCategories } from '@vitrine/catalog';
 import { TenantDb } from '@vitrine/database';
 import { PricingSeeder } from '@vitrine/pricing';
+import { seedBenchBuyers } from './bench-buyers';
 import { DEFAULT_THEME, loadTenantDir, type LoadedTenant } from './tenant-file';
 import { TenantSyncService, type TenantPlan } from './tenant-sync.service';
 
@@ -106,6 +107,11 @@ export class DemoSeedService {
       );
       const n = await this.pricing.seedBenchContracts(first.id);
       progress(`bench-0001: ${n} contract prices for company bench-contract, none for bench-none`);
+      // Buyers, a ship-to address and ample stock for the order-flow benchmark (bench/order-flow.ts).
+      const fixture = await seedBenchBuyers(this.db, first.id);
+      progress(
+        `bench-0001: ${fixture.buyers} bench buyers, stock raised on ${fixture.variants} variants`,
+      );
     }
     return { variants, plans };
   }
@@ -122,6 +128,18 @@ function categoryPaths(): Map<string, string[]> {
   }
   return paths;
 }
+
+/**
+ * The rate table of every generated tenant, shaped like a real wholesaler's: a parcel rate per
+ * country up to 30 kg, freight above it, free from 250 EUR excluding VAT. Without one, checkout
+ * on a generated tenant would end in SHIPPING_UNAVAILABLE.
+ */
+const GENERATED_SHIPPING: LoadedTenant['spec']['shipping'] = [
+  { countries: ['NL', 'BE'], maxWeightKg: 30, price: '6.95' },
+  { countries: ['DE'], maxWeightKg: 30, price: '9.95' },
+  { countries: ['NL', 'BE', 'DE'], price: '49.00' },
+  { countries: ['NL', 'BE', 'DE'], minOrderValue: '250.00', price: '0.00' },
+];
 
 /** N generated key-account tenants for scale tests: each a different slice of the assortment. */
 export function generatedTenants(n: number): LoadedTenant[] {
@@ -147,7 +165,7 @@ export function generatedTenants(n: number): LoadedTenant[] {
         assortment: { includeCategories: cats, includeSkus: [], excludeSkus: [] },
         priceLists: i % 2 === 0 ? ['bouw-staffel'] : [],
         discount: i % 3 === 0 ? { percent: 3, categories: [] } : undefined,
-        shipping: [],
+        shipping: GENERATED_SHIPPING.map((rule) => ({ ...rule, countries: [...rule.countries] })),
         features: {},
       },
     });

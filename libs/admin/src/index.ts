@@ -3,3 +3,4 @@ export * from './tenant-sync.service';
 export * from './demo-seed.service';
 export * from './admin.module';
 export * from './api';
+export * from './bench-buyers';
