@@ -1,9 +1,13 @@
-import { AccessTokenService } from '@vitrine/accounts';
-import { TenantDb } from '@vitrine/database';
 import { formatDecimal, parseDecimal, roundHalfUp } from '@vitrine/pricing';
-import type { Role } from '@vitrine/tenancy';
 import { asTenantRuntime, gql, type GraphQLResult, type TestDatabase } from '@vitrine/testing';
-import { seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
+import {
+  companyUser,
+  maintenanceSql,
+  seededDatabase,
+  startApp,
+  testConfig,
+  type RunningApp,
+} from './test-app';
 
 const JANSEN = 'jansen-bouw.localhost';
 const ZORG = 'zorggroep-noord.localhost';
@@ -29,8 +33,7 @@ describe('cart (end to end)', () => {
   let jansenSkus: string[];
   let zorgOnly: string;
 
-  const maintenance = <T>(sql: string, params: unknown[] = []) =>
-    api.app.get(TenantDb).maintenance((em) => em.query(sql, params) as Promise<T>);
+  const maintenance = maintenanceSql(() => api);
   const call = <T>(
     token: string | null,
     query: string,
@@ -39,40 +42,22 @@ describe('cart (end to end)', () => {
   ) => gql<T>(api.port, host, query, variables, token ? { authorization: `Bearer ${token}` } : {});
   const code = (res: GraphQLResult<unknown>) => res.errors?.[0]?.extensions?.code;
 
-  async function user(
-    slug: string,
-    email: string,
-    roles: Role[],
-    canSeePrices = true,
-  ): Promise<string> {
-    const [row] = await maintenance<Array<{ id: string; tenant_id: string; company_id: string }>>(
-      `INSERT INTO app_user (tenant_id, company_id, email, name, roles, status, can_see_prices)
-       SELECT t.id, c.id, $2, $2, $3::text[], 'ACTIVE', $4 FROM tenant t JOIN company c ON c.tenant_id = t.id AND c.code = t.slug
-       WHERE t.slug = $1 RETURNING id, tenant_id, company_id`,
-      [slug, email, roles, canSeePrices],
-    );
-    return api.app.get(AccessTokenService).sign({
-      sub: row.id,
-      tenant: row.tenant_id,
-      company: row.company_id,
-      prices: canSeePrices,
-      roles,
-    });
-  }
-
   beforeAll(async () => {
     db = await seededDatabase(300);
     api = await startApp(db, testConfig());
-    tokens.buyer = await user('jansen-bouw', 'koper@jansenbouw.example', ['BUYER']);
-    tokens.other = await user('jansen-bouw', 'collega@jansenbouw.example', ['REQUISITIONER']);
-    tokens.viewer = await user('jansen-bouw', 'kijker@jansenbouw.example', ['VIEWER']);
-    tokens.hidden = await user(
+    tokens.buyer = await companyUser(api, 'jansen-bouw', 'koper@jansenbouw.example', ['BUYER']);
+    tokens.other = await companyUser(api, 'jansen-bouw', 'collega@jansenbouw.example', [
+      'REQUISITIONER',
+    ]);
+    tokens.viewer = await companyUser(api, 'jansen-bouw', 'kijker@jansenbouw.example', ['VIEWER']);
+    tokens.hidden = await companyUser(
+      api,
       'jansen-bouw',
       'bouwplaats@jansenbouw.example',
       ['REQUISITIONER'],
-      false,
+      { canSeePrices: false },
     );
-    tokens.zorg = await user('zorggroep-noord', 'inkoop@zorggroep.example', ['BUYER']);
+    tokens.zorg = await companyUser(api, 'zorggroep-noord', 'inkoop@zorggroep.example', ['BUYER']);
     const rows = await maintenance<Array<{ sku: string; slug: string }>>(
       `SELECT v.sku, t.slug FROM tenant_variant tv JOIN tenant t ON t.id = tv.tenant_id JOIN variant v ON v.id = tv.variant_id
        WHERE t.slug IN ('jansen-bouw', 'zorggroep-noord') AND v.status = 'ACTIVE' ORDER BY v.sku`,

@@ -1,8 +1,12 @@
-import { AccessTokenService } from '@vitrine/accounts';
-import { TenantDb } from '@vitrine/database';
-import type { Role } from '@vitrine/tenancy';
 import { asTenantRuntime, gql, type GraphQLResult, type TestDatabase } from '@vitrine/testing';
-import { seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
+import {
+  companyUser,
+  maintenanceSql,
+  seededDatabase,
+  startApp,
+  testConfig,
+  type RunningApp,
+} from './test-app';
 
 const JANSEN = 'jansen-bouw.localhost';
 const ZORG = 'zorggroep-noord.localhost';
@@ -23,8 +27,7 @@ describe('order lists (end to end)', () => {
   const tokens: Record<string, string> = {};
   let skus: string[];
 
-  const maintenance = <T>(sql: string, params: unknown[] = []) =>
-    api.app.get(TenantDb).maintenance((em) => em.query(sql, params) as Promise<T>);
+  const maintenance = maintenanceSql(() => api);
   const call = <T>(
     token: string,
     query: string,
@@ -33,28 +36,14 @@ describe('order lists (end to end)', () => {
   ) => gql<T>(api.port, host, query, variables, { authorization: `Bearer ${token}` });
   const code = (res: GraphQLResult<unknown>) => res.errors?.[0]?.extensions?.code;
 
-  async function user(slug: string, email: string, roles: Role[]): Promise<string> {
-    const [row] = await maintenance<Array<{ id: string; tenant_id: string; company_id: string }>>(
-      `INSERT INTO app_user (tenant_id, company_id, email, name, roles, status)
-       SELECT t.id, c.id, $2, $2, $3::text[], 'ACTIVE' FROM tenant t JOIN company c ON c.tenant_id = t.id AND c.code = t.slug
-       WHERE t.slug = $1 RETURNING id, tenant_id, company_id`,
-      [slug, email, roles],
-    );
-    return api.app.get(AccessTokenService).sign({
-      sub: row.id,
-      tenant: row.tenant_id,
-      company: row.company_id,
-      prices: true,
-      roles,
-    });
-  }
-
   beforeAll(async () => {
     db = await seededDatabase(300);
     api = await startApp(db, testConfig());
-    tokens.owner = await user('jansen-bouw', 'eigenaar@jansenbouw.example', ['BUYER']);
-    tokens.colleague = await user('jansen-bouw', 'collega@jansenbouw.example', ['REQUISITIONER']);
-    tokens.zorg = await user('zorggroep-noord', 'inkoop@zorggroep.example', ['BUYER']);
+    tokens.owner = await companyUser(api, 'jansen-bouw', 'eigenaar@jansenbouw.example', ['BUYER']);
+    tokens.colleague = await companyUser(api, 'jansen-bouw', 'collega@jansenbouw.example', [
+      'REQUISITIONER',
+    ]);
+    tokens.zorg = await companyUser(api, 'zorggroep-noord', 'inkoop@zorggroep.example', ['BUYER']);
     const rows = await maintenance<Array<{ sku: string }>>(
       `SELECT v.sku FROM tenant_variant tv JOIN tenant t ON t.id = tv.tenant_id JOIN variant v ON v.id = tv.variant_id
         WHERE t.slug = 'jansen-bouw' AND v.status = 'ACTIVE' AND v.order_multiple = 1 AND v.min_order_quantity = 1

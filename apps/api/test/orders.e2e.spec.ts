@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { AccessTokenService } from '@vitrine/accounts';
-import { TenantDb } from '@vitrine/database';
 import { parseDecimal } from '@vitrine/pricing';
-import type { Role } from '@vitrine/tenancy';
 import { asTenantRuntime, gql, type GraphQLResult, type TestDatabase } from '@vitrine/testing';
-import { seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
+import {
+  companyUser,
+  maintenanceSql,
+  seededDatabase,
+  startApp,
+  testConfig,
+  type RunningApp,
+} from './test-app';
 
 const JANSEN = 'jansen-bouw.localhost';
 const ZORG = 'zorggroep-noord.localhost';
@@ -43,8 +47,7 @@ describe('orders (end to end)', () => {
   /** Orderable articles of jansen-bouw: active, sold per piece, priced. */
   let skus: string[];
 
-  const maintenance = <T>(sql: string, params: unknown[] = []) =>
-    api.app.get(TenantDb).maintenance((em) => em.query(sql, params) as Promise<T>);
+  const maintenance = maintenanceSql(() => api);
   const call = <T>(
     token: string | null,
     query: string,
@@ -52,27 +55,6 @@ describe('orders (end to end)', () => {
     host = JANSEN,
   ) => gql<T>(api.port, host, query, variables, token ? { authorization: `Bearer ${token}` } : {});
   const code = (res: GraphQLResult<unknown>) => res.errors?.[0]?.extensions?.code;
-
-  async function user(
-    slug: string,
-    email: string,
-    roles: Role[],
-    spendLimit: string | null = null,
-  ): Promise<string> {
-    const [row] = await maintenance<Array<{ id: string; tenant_id: string; company_id: string }>>(
-      `INSERT INTO app_user (tenant_id, company_id, email, name, roles, status, spend_limit_minor)
-       SELECT t.id, c.id, $2, $2, $3::text[], 'ACTIVE', $4 FROM tenant t JOIN company c ON c.tenant_id = t.id AND c.code = t.slug
-       WHERE t.slug = $1 RETURNING id, tenant_id, company_id`,
-      [slug, email, roles, spendLimit === null ? null : parseDecimal(spendLimit, 'EUR')],
-    );
-    return api.app.get(AccessTokenService).sign({
-      sub: row.id,
-      tenant: row.tenant_id,
-      company: row.company_id,
-      prices: true,
-      roles,
-    });
-  }
 
   const addLines = (token: string, lines: Array<{ sku: string; quantity: number }>) =>
     call<{ addLinesToCart: { rejected: unknown[] } }>(
@@ -119,18 +101,24 @@ describe('orders (end to end)', () => {
   beforeAll(async () => {
     db = await seededDatabase(300);
     api = await startApp(db, testConfig());
-    tokens.buyer = await user('jansen-bouw', 'koper@jansenbouw.example', ['BUYER']);
-    tokens.requisitioner = await user('jansen-bouw', 'aanvrager@jansenbouw.example', [
+    tokens.buyer = await companyUser(api, 'jansen-bouw', 'koper@jansenbouw.example', ['BUYER']);
+    tokens.requisitioner = await companyUser(api, 'jansen-bouw', 'aanvrager@jansenbouw.example', [
       'REQUISITIONER',
     ]);
-    tokens.approver = await user('jansen-bouw', 'fiat@jansenbouw.example', ['APPROVER']);
-    tokens.limited = await user(
+    tokens.approver = await companyUser(api, 'jansen-bouw', 'fiat@jansenbouw.example', [
+      'APPROVER',
+    ]);
+    tokens.limited = await companyUser(
+      api,
       'jansen-bouw',
       'beperkt@jansenbouw.example',
       ['BUYER', 'APPROVER'],
-      '50.00',
+      { spendLimitMinor: 5000 },
     );
-    tokens.zorg = await user('zorggroep-noord', 'inkoop@zorggroep.example', ['BUYER', 'APPROVER']);
+    tokens.zorg = await companyUser(api, 'zorggroep-noord', 'inkoop@zorggroep.example', [
+      'BUYER',
+      'APPROVER',
+    ]);
     const rows = await maintenance<Array<{ sku: string }>>(
       `SELECT v.sku FROM tenant_variant tv JOIN tenant t ON t.id = tv.tenant_id JOIN variant v ON v.id = tv.variant_id
         WHERE t.slug = 'jansen-bouw' AND v.status = 'ACTIVE' AND v.order_multiple = 1 AND v.min_order_quantity = 1
@@ -257,7 +245,7 @@ describe('orders (end to end)', () => {
     await maintenance(`UPDATE variant SET stock_on_hand = 10 WHERE sku = $1`, [sku]);
     const buyers = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        user('jansen-bouw', `rush${i}@jansenbouw.example`, ['BUYER']),
+        companyUser(api, 'jansen-bouw', `rush${i}@jansenbouw.example`, ['BUYER']),
       ),
     );
     for (const token of buyers)

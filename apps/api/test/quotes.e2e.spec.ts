@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { AccessTokenService } from '@vitrine/accounts';
-import { TenantDb } from '@vitrine/database';
-import type { Role } from '@vitrine/tenancy';
 import { asTenantRuntime, gql, type GraphQLResult, type TestDatabase } from '@vitrine/testing';
-import { seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
+import {
+  companyUser,
+  maintenanceSql,
+  seededDatabase,
+  startApp,
+  testConfig,
+  type RunningApp,
+} from './test-app';
 
 const JANSEN = 'jansen-bouw.localhost';
 const SHOP = 'vitrine-shop.localhost';
@@ -27,8 +31,7 @@ describe('quotes (end to end)', () => {
   let skus: string[];
   let shopSku: string;
 
-  const maintenance = <T>(sql: string, params: unknown[] = []) =>
-    api.app.get(TenantDb).maintenance((em) => em.query(sql, params) as Promise<T>);
+  const maintenance = maintenanceSql(() => api);
   const call = <T>(
     token: string | null,
     query: string,
@@ -75,28 +78,12 @@ describe('quotes (end to end)', () => {
       [number, validUntil, cents],
     );
 
-  async function user(slug: string, email: string, roles: Role[]): Promise<string> {
-    const [row] = await maintenance<Array<{ id: string; tenant_id: string; company_id: string }>>(
-      `INSERT INTO app_user (tenant_id, company_id, email, name, roles, status)
-       SELECT t.id, c.id, $2, $2, $3::text[], 'ACTIVE' FROM tenant t JOIN company c ON c.tenant_id = t.id AND c.code = t.slug
-       WHERE t.slug = $1 RETURNING id, tenant_id, company_id`,
-      [slug, email, roles],
-    );
-    return api.app.get(AccessTokenService).sign({
-      sub: row.id,
-      tenant: row.tenant_id,
-      company: row.company_id,
-      prices: true,
-      roles,
-    });
-  }
-
   beforeAll(async () => {
     db = await seededDatabase(300);
     api = await startApp(db, testConfig());
-    tokens.buyer = await user('jansen-bouw', 'koper@jansenbouw.example', ['BUYER']);
-    tokens.viewer = await user('jansen-bouw', 'kijker@jansenbouw.example', ['VIEWER']);
-    tokens.zorg = await user('zorggroep-noord', 'inkoop@zorggroep.example', ['BUYER']);
+    tokens.buyer = await companyUser(api, 'jansen-bouw', 'koper@jansenbouw.example', ['BUYER']);
+    tokens.viewer = await companyUser(api, 'jansen-bouw', 'kijker@jansenbouw.example', ['VIEWER']);
+    tokens.zorg = await companyUser(api, 'zorggroep-noord', 'inkoop@zorggroep.example', ['BUYER']);
     const rows = await maintenance<Array<{ sku: string; slug: string }>>(
       `SELECT v.sku, t.slug FROM tenant_variant tv JOIN tenant t ON t.id = tv.tenant_id JOIN variant v ON v.id = tv.variant_id
         WHERE t.slug IN ('jansen-bouw', 'vitrine-shop') AND v.status = 'ACTIVE' ORDER BY v.sku`,

@@ -118,3 +118,45 @@ export function buyerGql(running: () => RunningApp): typeof gql {
     return gql(port, host, query, variables, { ...(await h), ...explicit });
   };
 }
+
+/** Runs SQL across tenants (maintenance unit of work): test setup and checks only. */
+export function maintenanceSql(
+  running: () => RunningApp,
+): <T>(sql: string, params?: unknown[]) => Promise<T> {
+  return <T>(sql: string, params: unknown[] = []) =>
+    running()
+      .app.get(TenantDb)
+      .maintenance((em) => em.query(sql, params) as Promise<T>);
+}
+
+/**
+ * A real, active user of a tenant's key-account company (code = slug), created directly in the
+ * database, and an access token for them minted with the app's signing key (as login does).
+ * Carts, orders, quotes and lists need a real user row.
+ */
+export async function companyUser(
+  running: RunningApp,
+  slug: string,
+  email: string,
+  roles: Role[],
+  options: { canSeePrices?: boolean; spendLimitMinor?: number | null } = {},
+): Promise<string> {
+  const canSeePrices = options.canSeePrices ?? true;
+  const [row] = await maintenanceSql(() => running)<
+    Array<{ id: string; tenant_id: string; company_id: string }>
+  >(
+    `INSERT INTO app_user (tenant_id, company_id, email, name, roles, status, can_see_prices, spend_limit_minor)
+     SELECT t.id, c.id, $2, $2, $3::text[], 'ACTIVE', $4, $5
+       FROM tenant t JOIN company c ON c.tenant_id = t.id AND c.code = t.slug
+      WHERE t.slug = $1 RETURNING id, tenant_id, company_id`,
+    [slug, email, roles, canSeePrices, options.spendLimitMinor ?? null],
+  );
+  if (!row) throw new Error(`No tenant ${slug} with a company ${slug}`);
+  return running.app.get(AccessTokenService).sign({
+    sub: row.id,
+    tenant: row.tenant_id,
+    company: row.company_id,
+    prices: canSeePrices,
+    roles,
+  });
+}

@@ -3,7 +3,13 @@ import type { EntityManager } from 'typeorm';
 import { normalizeSku, type TaxCategory } from '@vitrine/catalog';
 import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
-import { LinePricingService, MAX_QUANTITY, PriceService, type PricedLines } from '@vitrine/pricing';
+import {
+  LinePricingService,
+  MAX_QUANTITY,
+  PriceService,
+  type LineToPrice,
+  type PricedLines,
+} from '@vitrine/pricing';
 import type { TenantContext } from '@vitrine/tenancy';
 
 /** An article as the cart needs it: identity, ordering rules, and what pricing needs. */
@@ -147,18 +153,7 @@ export class CartService {
   }
 
   private async price(ctx: TenantContext, lines: CartLineView[]): Promise<CartView> {
-    const priced = await this.lines.price(
-      ctx,
-      lines.map((l) => ({
-        variant: {
-          id: l.variantId,
-          sku: l.sku,
-          categoryPath: l.categoryPath,
-          taxCategory: l.taxCategory,
-        },
-        quantity: l.quantity,
-      })),
-    );
+    const priced = await this.lines.price(ctx, lines.map(lineToPrice));
     return { lines, priced };
   }
 
@@ -247,6 +242,21 @@ function toArticle(r: ArticleRow): CartArticle {
     taxCategory: r.tax_category,
     weightGrams: r.weight_grams,
     volumeMl: r.volume_ml,
+  };
+}
+
+/** What the pricing engine needs of a line. */
+export function lineToPrice(
+  l: Pick<CartLineView, 'variantId' | 'sku' | 'categoryPath' | 'taxCategory' | 'quantity'>,
+): LineToPrice {
+  return {
+    variant: {
+      id: l.variantId,
+      sku: l.sku,
+      categoryPath: l.categoryPath,
+      taxCategory: l.taxCategory,
+    },
+    quantity: l.quantity,
   };
 }
 

@@ -12,7 +12,7 @@ import {
   sumVat,
 } from '@vitrine/pricing';
 import { permissionsOf, type TenantContext } from '@vitrine/tenancy';
-import { CartService, quantityProblem, type CartLineView } from './cart.service';
+import { CartService, lineToPrice, quantityProblem, type CartLineView } from './cart.service';
 import type { StoredVat } from './documents';
 import { shippingCost } from './shipping';
 
@@ -138,19 +138,11 @@ export class OrderDraftService {
     const { userId } = buyerOf(ctx);
     const at = new Date();
     const country = read.shipTo.country;
-    const priced = await this.pricing.price(
-      ctx,
-      lines.map((l) => ({
-        variant: {
-          id: l.variantId,
-          sku: l.sku,
-          categoryPath: l.categoryPath,
-          taxCategory: l.taxCategory,
-        },
-        quantity: l.quantity,
-      })),
-      { at, shipToCountry: country, quotedUnits: quotedUnits ?? undefined },
-    );
+    const priced = await this.pricing.price(ctx, lines.map(lineToPrice), {
+      at,
+      shipToCountry: country,
+      quotedUnits: quotedUnits ?? undefined,
+    });
     const currency = priced.currency;
     const subtotalMinor = priced.totals.netMinor;
     const weightGrams = lines.reduce((sum, l) => sum + (l.weightGrams ?? 0) * l.quantity, 0);
