@@ -291,6 +291,11 @@ describe('orders (end to end)', () => {
       expect(
         (await addLines(tokens.buyer, [{ sku, quantity }])).data!.addLinesToCart.rejected,
       ).toHaveLength(1);
+    // Stock: the cart refuses what checkout could not reserve.
+    await maintenance(`UPDATE variant SET stock_on_hand = 2 WHERE sku = $1`, [skus[9]]);
+    expect(
+      (await addLines(tokens.buyer, [{ sku: skus[9], quantity: 3 }])).data!.addLinesToCart.rejected,
+    ).toEqual([{ sku: skus[9], reason: `${skus[9]}: only 2 in stock; the cart would hold 3.` }]);
     expect({
       orders: await orderCount(),
       stock: await stock(sku),

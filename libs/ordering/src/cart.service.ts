@@ -260,12 +260,25 @@ export function lineToPrice(
   };
 }
 
-/** Why a quantity cannot be in the cart, or null. `added` is what this request asked for. */
-export function quantityProblem(article: CartArticle, total: number, added: number): string | null {
+/**
+ * Why a quantity cannot be in the cart, or null. `added` is what this request asked for. With
+ * `checkStock` false, stock is left to checkout, which reserves it under a lock (OUT_OF_STOCK).
+ */
+export function quantityProblem(
+  article: CartArticle,
+  total: number,
+  added: number,
+  checkStock = true,
+): string | null {
   if (!Number.isInteger(added) || added < 1 || total > MAX_QUANTITY)
     return `The quantity of ${article.sku} must be a whole number from 1 to ${MAX_QUANTITY}; got ${added}.`;
-  if (article.status === 'DISCONTINUED' && article.stockOnHand < total)
+  if (checkStock && article.status === 'DISCONTINUED' && article.stockOnHand < total)
     return `${article.sku} is discontinued; ${article.stockOnHand} left.`;
+  // Orders reserve stock and backorders are not taken: refuse what checkout would refuse.
+  if (checkStock && article.stockOnHand < total)
+    return article.stockOnHand === 0
+      ? `${article.sku} is out of stock.`
+      : `${article.sku}: only ${article.stockOnHand} in stock; the cart would hold ${total}.`;
   if (total < article.minOrderQuantity)
     return `${article.sku} is sold from ${article.minOrderQuantity} pieces; the cart would hold ${total}.`;
   if (total % article.orderMultiple !== 0)

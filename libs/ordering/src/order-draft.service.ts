@@ -106,7 +106,7 @@ export class OrderDraftService {
     if (read.lines.length === 0)
       throw VitrineError.badInput('Your cart is empty; add articles before ordering.');
     for (const line of read.lines) {
-      const problem = quantityProblem(line, line.quantity, line.quantity);
+      const problem = quantityProblem(line, line.quantity, line.quantity, false);
       if (problem) throw VitrineError.badInput(problem, { sku: line.sku });
     }
     return this.decide(ctx, request, read, read.lines, null, {
