@@ -1,7 +1,13 @@
 import { PGlite } from '@electric-sql/pglite';
-import { benchBuyerIdSql } from '@vitrine/admin';
+import {
+  BENCH_BUYER_COMPANY,
+  BENCH_BUYERS as SEEDED_BUYERS,
+  benchBuyerIdSql,
+} from '@vitrine/admin';
 import { COMPANY_ID_SQL } from '@vitrine/pricing';
 import { benchBuyerIdFor, companyIdFor } from './auth';
+import { BENCH_BUYERS } from './flags';
+import { ORDER_FLOW_COMPANY } from './order-flow';
 
 const TENANT = '3f1c2a4e-9b7d-4c1e-8a2f-5d6e7f809a1b';
 
@@ -34,6 +40,11 @@ describe('bench ids against the seed SQL', () => {
       'bench-contract',
     ]);
     expect(companyIdFor(TENANT, 'bench-contract')).toBe(rows[0].id);
+  });
+
+  it('bounds --buyers by the buyers the seed creates, in the company it creates them in', () => {
+    expect(BENCH_BUYERS).toBe(SEEDED_BUYERS);
+    expect(ORDER_FLOW_COMPANY).toBe(BENCH_BUYER_COMPANY);
   });
 
   it('refuses buyer indexes the seed never creates', () => {

@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
 
+/**
+ * Bench buyers seeded on bench-0001 (BENCH_BUYERS in libs/admin/src/bench-buyers.ts). Repeated
+ * here rather than imported: the flags module stays free of the application's libraries.
+ */
+export const BENCH_BUYERS = 64;
+
 /** The command line of `npm run bench`, validated. */
 export interface BenchFlags {
   /** Catalog variants the API seeds on its first start (VITRINE_DEMO_PRODUCTS). */
@@ -10,6 +16,8 @@ export interface BenchFlags {
   duration: number;
   /** Concurrent keep-alive connections autocannon opens. */
   connections: number;
+  /** Virtual buyers of the order-flow scenario, each its own user looping add-lines + place-order. */
+  buyers: number;
   /** Scenario names to run; empty means all HTTP scenarios (import-prices runs only when named). */
   scenarios: string[];
   /** Contract prices in the file of the import-prices scenario. */
@@ -30,6 +38,7 @@ export const DEFAULT_FLAGS: Readonly<BenchFlags> = Object.freeze({
   tenants: 10,
   duration: 10,
   connections: 50,
+  buyers: 16,
   scenarios: [],
   importRows: 1_000_000,
   keep: false,
@@ -54,7 +63,9 @@ Options:
   --tenants N       extra generated tenants bench-0001 …               (default ${DEFAULT_FLAGS.tenants})
   --duration S      seconds of load per scenario and target            (default ${DEFAULT_FLAGS.duration})
   --connections C   concurrent connections                             (default ${DEFAULT_FLAGS.connections})
-  --scenario NAME   run only this scenario; repeat for several         (default: all HTTP ones)
+  --buyers B        concurrent buyers of the order-flow scenario       (default ${DEFAULT_FLAGS.buyers}, at most ${BENCH_BUYERS})
+  --scenario NAME   run only this scenario; repeat for several         (default: all HTTP ones
+                    and order-flow)
                     import-prices: imports a file of contract prices twice with the CLI
                     after the HTTP scenarios (runs only when named)
   --import-rows N   contract prices in the import-prices file          (default ${DEFAULT_FLAGS.importRows})
@@ -74,6 +85,8 @@ const INTEGER_FLAGS = {
   tenants: { min: 0, max: 10_000 },
   duration: { min: 1, max: 3600 },
   connections: { min: 1, max: 10_000 },
+  // Every virtual buyer is a seeded user of its own (libs/admin/src/bench-buyers.ts).
+  buyers: { min: 1, max: BENCH_BUYERS },
   importRows: { min: 1, max: 10_000_000 },
 } as const;
 
@@ -110,6 +123,7 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
         tenants: { type: 'string' },
         duration: { type: 'string' },
         connections: { type: 'string' },
+        buyers: { type: 'string' },
         scenario: { type: 'string', multiple: true },
         'import-rows': { type: 'string' },
         keep: { type: 'boolean' },
@@ -135,6 +149,7 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
     tenants: parseInteger('tenants', values.tenants),
     duration: parseInteger('duration', values.duration),
     connections: parseInteger('connections', values.connections),
+    buyers: parseInteger('buyers', values.buyers),
     // A repeated name would run the same scenario twice for no gain.
     scenarios: [...new Set(scenarios)],
     importRows: parseInteger('importRows', values['import-rows']),

@@ -1,4 +1,5 @@
 import type { ImportScenarioResult } from './import-prices';
+import type { FlowLoadSummary, OrderFlowDetail } from './order-flow';
 
 /**
  * The part of an autocannon result the report reads. autocannon's own `Result` satisfies it;
@@ -45,6 +46,12 @@ export interface ScenarioRow {
   ceiling: LoadSummary | null;
   /** api.reqPerSec ÷ ceiling.reqPerSec: the share of a bare server's throughput the API reaches. */
   ratio: number | null;
+  /**
+   * The order-flow scenario only (bench/order-flow.ts): per-step latencies and errors by code.
+   * Its `api`/`ceiling` summaries count flows, not requests: reqPerSec is orders (flows) per
+   * second, p50/p99 the latency of a whole flow (add lines + place order).
+   */
+  flow?: OrderFlowDetail;
 }
 
 /** Reduces an autocannon result to the reported numbers. */
@@ -99,6 +106,86 @@ export function measuredRow(
     ceiling: c,
     ratio: throughputRatio(a.reqPerSec, c.reqPerSec),
   };
+}
+
+/**
+ * A flow load in the shape of a request load, so the order-flow scenario shares the table: one
+ * "request" is one flow. HTTP statuses, transport failures and GraphQL/business errors land in
+ * non2xx, errors (timeouts included) and gql err like autocannon's counters.
+ */
+export function flowLoadSummary(s: FlowLoadSummary): LoadSummary {
+  let non2xx = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let graphqlErrors = 0;
+  for (const [code, n] of Object.entries(s.errors)) {
+    const bare = code.replace(/^[A-Za-z]+: /, '');
+    if (bare.startsWith('HTTP_')) non2xx += n;
+    else if (bare === 'TIMEOUT') {
+      timeouts += n;
+      errors += n;
+    } else if (/^E[A-Z]+$/.test(bare) || bare === 'CONNECTION_ERROR') errors += n;
+    else graphqlErrors += n;
+  }
+  return {
+    reqPerSec: s.flowsPerSec,
+    p50Ms: s.flow.p50Ms,
+    p99Ms: s.flow.p99Ms,
+    totalRequests: s.flows,
+    non2xx,
+    errors,
+    timeouts,
+    graphqlErrors,
+  };
+}
+
+/**
+ * The order-flow scenario's row: failed when any flow failed, against the API or the ceiling,
+ * with every number kept so the failure can be read next to them.
+ */
+export function flowRow(
+  scenario: RowScenario,
+  detail: Omit<OrderFlowDetail, 'ratio'>,
+): ScenarioRow {
+  const api = flowLoadSummary(detail.api);
+  const ceiling = flowLoadSummary(detail.ceiling);
+  const ratio = throughputRatio(detail.api.flowsPerSec, detail.ceiling.flowsPerSec);
+  const failures = [
+    ...Object.entries(detail.api.errors).map(([code, n]) => `api ${code}×${n}`),
+    ...Object.entries(detail.ceiling.errors).map(([code, n]) => `ceiling ${code}×${n}`),
+  ];
+  return {
+    name: scenario.name,
+    description: scenario.description,
+    host: scenario.host,
+    status: failures.length > 0 ? 'failed' : 'ok',
+    reason: failures.length > 0 ? `errors under load: ${failures.join(', ')}` : null,
+    // Two responses per flow: the table's one-response column does not fit; the detail has both.
+    bytesPerResponse: null,
+    contentType: null,
+    api,
+    ceiling,
+    ratio,
+    flow: { ...detail, ratio },
+  };
+}
+
+/** The order-flow detail for people: what ran, and each step's latency against the ceiling. */
+export function formatFlow(row: ScenarioRow): string {
+  const f = row.flow;
+  if (!f) return '';
+  const step = (label: string, pick: (s: FlowLoadSummary) => { p50Ms: number; p99Ms: number }) =>
+    `  ${label.padEnd(15)} api p50 ${millis(pick(f.api).p50Ms).padStart(7)} ms  p99 ${millis(pick(f.api).p99Ms).padStart(7)} ms   ` +
+    `ceiling p50 ${millis(pick(f.ceiling).p50Ms).padStart(6)} ms  p99 ${millis(pick(f.ceiling).p99Ms).padStart(6)} ms`;
+  return [
+    `${row.name}: ${f.buyers} buyers of ${f.company} on ${f.host}, ${f.linesPerOrder} lines per order from ${f.skuPool} articles; ` +
+      `responses ${f.addLinesBytes} + ${f.placeOrderBytes} bytes`,
+    `  orders/s        api ${fixed(f.api.flowsPerSec, 1)} (${f.api.flows} orders in ${f.api.seconds} s)   ` +
+      `ceiling ${fixed(f.ceiling.flowsPerSec, 1)} flows/s   ratio ${fixed(f.ratio, 4)}`,
+    step('flow', (s) => s.flow),
+    step('addLinesToCart', (s) => s.addLines),
+    step('placeOrder', (s) => s.placeOrder),
+  ].join('\n');
 }
 
 /** The row of a scenario that failed or was skipped before producing numbers. */
@@ -204,6 +291,8 @@ export interface BenchReport {
     scenarios: string[];
     /** Rows of the import-prices file, when that scenario ran. */
     importRows?: number;
+    /** Virtual buyers of the order-flow scenario, when it ran. */
+    buyers?: number;
   };
   database: 'pglite' | 'postgres';
   redis: boolean;

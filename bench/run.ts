@@ -23,7 +23,24 @@ import { BenchFlags, FlagError, HELP, parseFlags } from './flags';
 import { freePort, LOOPBACK, loopbackRequest } from './http';
 import { benchPriceImport, IMPORT_SCENARIO, type ImportScenarioResult } from './import-prices';
 import {
+  collectSkuPool,
+  describeFlowLoad,
+  FlowClient,
+  type FlowLoadSummary,
+  type FlowPlan,
+  LINES_PER_ORDER,
+  ORDER_FLOW_COMPANY,
+  ORDER_FLOW_HOST,
+  ORDER_FLOW_SCENARIO,
+  POOL_WINDOWS_PER_BUYER,
+  runFlowLoad,
+  type FlowTarget,
+  warmupFlow,
+} from './order-flow';
+import {
   BenchReport,
+  flowRow,
+  formatFlow,
   formatImport,
   formatTable,
   LoadResultLike,
@@ -44,7 +61,7 @@ import {
   selectScenarios,
   warmupProblem,
 } from './scenarios';
-import { benchTokenSecret, buyerAuthorization } from './auth';
+import { benchBuyerIdFor, benchTokenSecret, buyerAuthorization } from './auth';
 
 /** First start migrates and seeds; 100k variants on a slow disk take minutes. */
 const STARTUP_TIMEOUT_MS = 10 * 60_000;
@@ -188,6 +205,12 @@ async function startApi(flags: BenchFlags, paths: Paths, res: Resources): Promis
     VITRINE_SEED_ON_START: process.env['VITRINE_SEED_ON_START'] ?? 'true',
     AUTH_TOKEN_SECRET: tokenSecret,
   };
+  // Every placed order (order-flow) leaves an e-mail and an ERP file behind: the outbox worker
+  // writes them into a directory of this run, deleted with it, never into the checkout's var/.
+  const outboxDir = mkdtempSync(join(tmpdir(), 'vitrine-bench-outbox-'));
+  res.addPath(outboxDir);
+  env['MAILBOX_DIR'] = join(outboxDir, 'mailbox');
+  env['ERP_DROP_DIR'] = join(outboxDir, 'erp-drop');
   if (postgres) {
     log(
       'database: PostgreSQL from DATABASE_URL (migrated, then seeded on start unless already seeded)',
@@ -391,6 +414,121 @@ async function runScenario(
   }
 }
 
+const ORDER_FLOW_ROW = {
+  name: ORDER_FLOW_SCENARIO,
+  description: `add ${LINES_PER_ORDER} lines to the cart and place the order, each buyer its own user and cart`,
+  host: ORDER_FLOW_HOST,
+} as const;
+
+/** One flow load: an unmeasured second first (as for the request scenarios), then the run. */
+async function flowLoad(
+  flags: BenchFlags,
+  target: FlowTarget,
+  plan: FlowPlan,
+): Promise<FlowLoadSummary> {
+  const client = new FlowClient(flags.buyers);
+  try {
+    await runFlowLoad(client, target, plan, WARMUP_LOAD_SECONDS);
+    return await runFlowLoad(client, target, plan, flags.duration);
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * The order-flow scenario (bench/order-flow.ts): buyers' tokens and an article pool, one checked
+ * warm-up flow whose two responses the ceiling servers replay, then the same flow loop against
+ * the two ceilings and against the API.
+ */
+async function runOrderFlow(
+  flags: BenchFlags,
+  api: RunningApi,
+  paths: Paths,
+  res: Resources,
+  ctx: ScenarioContext,
+): Promise<ScenarioRow> {
+  log(`\n[${ORDER_FLOW_ROW.name}] ${ORDER_FLOW_ROW.description} (${ORDER_FLOW_ROW.host})`);
+  if (flags.tenants < 1) {
+    const reason = 'needs --tenants >= 1 (the bench buyers live on bench-0001)';
+    log(`  skipped: ${reason}`);
+    return unmeasuredRow(ORDER_FLOW_ROW, 'skipped', reason);
+  }
+  try {
+    const { tenant } = (await ctx.graphql(ORDER_FLOW_HOST, { query: '{ tenant { id } }' })) as {
+      tenant: { id: string };
+    };
+    const authorizations = await Promise.all(
+      Array.from({ length: flags.buyers }, (_, i) =>
+        buyerAuthorization(
+          api.tokenSecret,
+          tenant.id,
+          ORDER_FLOW_COMPANY,
+          benchBuyerIdFor(tenant.id, i + 1),
+        ),
+      ),
+    );
+    const pool = await collectSkuPool(
+      (request) => ctx.graphql(ORDER_FLOW_HOST, request, { company: ORDER_FLOW_COMPANY }),
+      flags.buyers * LINES_PER_ORDER * POOL_WINDOWS_PER_BUYER,
+    );
+    if (pool.length < LINES_PER_ORDER)
+      throw new Error(
+        `${ORDER_FLOW_HOST} has ${pool.length} articles orderable by the piece; ${LINES_PER_ORDER} needed`,
+      );
+    const plan: FlowPlan = { authorizations, pool, lines: LINES_PER_ORDER };
+    const warmClient = new FlowClient(1);
+    const warm = await warmupFlow(warmClient, api.port, plan).finally(() => warmClient.close());
+    log(
+      `  warm-up: order placed; responses ${warm.addLines.body.length} + ${warm.placeOrder.body.length} bytes; ` +
+        `${flags.buyers} buyers, ${pool.length} articles`,
+    );
+    const ceiling = await withCeiling(
+      paths,
+      res,
+      `${ORDER_FLOW_SCENARIO}-add`,
+      warm.addLines.body,
+      warm.addLines.contentType,
+      (addLinesPort) =>
+        withCeiling(
+          paths,
+          res,
+          `${ORDER_FLOW_SCENARIO}-place`,
+          warm.placeOrder.body,
+          warm.placeOrder.contentType,
+          (placeOrderPort) => {
+            log(
+              `  ceiling: ${WARMUP_LOAD_SECONDS} + ${flags.duration} s × ${flags.buyers} buyers…`,
+            );
+            return flowLoad(flags, { addLinesPort, placeOrderPort }, plan);
+          },
+        ),
+    );
+    log(`  ceiling: ${describeFlowLoad(ceiling)}`);
+    log(`  api: ${WARMUP_LOAD_SECONDS} + ${flags.duration} s × ${flags.buyers} buyers…`);
+    const measured = await flowLoad(
+      flags,
+      { addLinesPort: api.port, placeOrderPort: api.port },
+      plan,
+    );
+    log(`  api: ${describeFlowLoad(measured)}`);
+    return flowRow(ORDER_FLOW_ROW, {
+      host: ORDER_FLOW_HOST,
+      company: ORDER_FLOW_COMPANY,
+      buyers: flags.buyers,
+      linesPerOrder: LINES_PER_ORDER,
+      skuPool: pool.length,
+      addLinesBytes: warm.addLines.body.length,
+      placeOrderBytes: warm.placeOrder.body.length,
+      api: measured,
+      ceiling,
+    });
+  } catch (e) {
+    const message = (e as Error).message;
+    log(`  FAIL: ${message}`);
+    return unmeasuredRow(ORDER_FLOW_ROW, 'failed', message);
+  }
+}
+
 /** A {@link ScenarioContext} sending its GraphQL requests to the running API. */
 function scenarioContext(flags: BenchFlags, api: RunningApi): ScenarioContext {
   const ctx: ScenarioContext = {
@@ -432,13 +570,14 @@ function readRssKb(pid: number | undefined): number | null {
 async function bench(
   flags: BenchFlags,
   scenarios: Scenario[],
+  orderFlow: boolean,
   importPrices: boolean,
   paths: Paths,
   res: Resources,
 ) {
   const date = new Date();
   log(
-    `Vitrine bench: ${scenarios.length + (importPrices ? 1 : 0)} scenario(s), ${flags.duration} s × ${flags.connections} ` +
+    `Vitrine bench: ${scenarios.length + (orderFlow ? 1 : 0) + (importPrices ? 1 : 0)} scenario(s), ${flags.duration} s × ${flags.connections} ` +
       `connections each against the ceiling and the API; ${flags.products} products, ` +
       `${flags.tenants} extra tenants`,
   );
@@ -447,6 +586,8 @@ async function bench(
   const rows: ScenarioRow[] = [];
   // Sequential on purpose: two cores are shared by the load generator and the server.
   for (const s of scenarios) rows.push(await runScenario(s, flags, api, paths, res, ctx));
+  // After the request scenarios: its orders change stock and carts, never what they read.
+  if (orderFlow) rows.push(await runOrderFlow(flags, api, paths, res, ctx));
   const apiRssKb = readRssKb(api.child.pid);
   await res.stop(api.child);
   // Imports run with the API stopped: the CLI opens the same database (PGlite allows one process).
@@ -488,7 +629,12 @@ async function bench(
       tenants: flags.tenants,
       duration: flags.duration,
       connections: flags.connections,
-      scenarios: [...scenarios.map((s) => s.name), ...imports.map((i) => i.name)],
+      scenarios: [
+        ...scenarios.map((s) => s.name),
+        ...(orderFlow ? [ORDER_FLOW_SCENARIO] : []),
+        ...imports.map((i) => i.name),
+      ],
+      ...(orderFlow ? { buyers: flags.buyers } : {}),
       ...(importPrices ? { importRows: flags.importRows } : {}),
     },
     database: api.database,
@@ -500,6 +646,7 @@ async function bench(
   };
 
   if (rows.length > 0) process.stdout.write(`\n${formatTable(rows)}\n\n`);
+  for (const r of rows) if (r.flow) process.stdout.write(`${formatFlow(r)}\n\n`);
   for (const i of imports) process.stdout.write(`\n${formatImport(i)}\n\n`);
   const rss = apiRssKb === null ? 'unknown' : `${Math.round(apiRssKb / 1024)} MB`;
   process.stdout.write(
@@ -527,12 +674,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   let flags: BenchFlags;
   let scenarios: Scenario[];
   let importPrices: boolean;
+  let orderFlow: boolean;
   try {
     flags = parseFlags(argv);
-    // import-prices is not an HTTP scenario: it runs only when named.
+    // import-prices is not an HTTP scenario: it runs only when named. order-flow is not a single
+    // request either: it runs after the request scenarios, when all run or when named.
+    const named = flags.scenarios.length > 0;
     importPrices = flags.scenarios.includes(IMPORT_SCENARIO);
-    const http = flags.scenarios.filter((n) => n !== IMPORT_SCENARIO);
-    scenarios = importPrices && http.length === 0 ? [] : selectScenarios(SCENARIOS, http);
+    orderFlow = !named || flags.scenarios.includes(ORDER_FLOW_SCENARIO);
+    const http = flags.scenarios.filter((n) => n !== IMPORT_SCENARIO && n !== ORDER_FLOW_SCENARIO);
+    scenarios = named && http.length === 0 ? [] : selectScenarios(SCENARIOS, http);
   } catch (e) {
     log(`${(e as Error).message}\n`);
     if (e instanceof FlagError) log(HELP);
@@ -567,7 +718,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.once('SIGINT', interrupted('SIGINT', 130));
   process.once('SIGTERM', interrupted('SIGTERM', 143));
   try {
-    const { rows, imports } = await bench(flags, scenarios, importPrices, paths, res);
+    const { rows, imports } = await bench(flags, scenarios, orderFlow, importPrices, paths, res);
     // Functional failures (not timings) fail the command, so CI notices a broken scenario.
     return [...rows, ...imports].some((r) => r.status === 'failed') ? 1 : 0;
   } catch (e) {

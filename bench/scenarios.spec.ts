@@ -44,6 +44,7 @@ describe('parseFlags', () => {
       tenants: 10,
       duration: 10,
       connections: 50,
+      buyers: 16,
     });
   });
 
@@ -55,6 +56,8 @@ describe('parseFlags', () => {
       '--duration',
       '30',
       '--connections=8',
+      '--buyers',
+      '32',
       '--scenario',
       'catalog-page',
       '--scenario=tenant-info',
@@ -67,6 +70,7 @@ describe('parseFlags', () => {
       tenants: 0,
       duration: 30,
       connections: 8,
+      buyers: 32,
       scenarios: ['catalog-page', 'tenant-info'],
       importRows: 2000,
       keep: false,
@@ -95,6 +99,7 @@ describe('parseFlags', () => {
     [['--products', '1e3'], /--products expects a whole number/],
     [['--duration', '-5'], /duration/],
     [['--connections', '0'], /--connections must be between 1 and/],
+    [['--buyers', '65'], /--buyers must be between 1 and 64/],
     [['--products', '0'], /--products must be between 1 and/],
     [['--tenants', '10001'], /--tenants must be between 0 and 10000/],
     [['--import-rows', '0'], /--import-rows must be between 1 and/],
