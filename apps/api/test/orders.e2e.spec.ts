@@ -473,15 +473,26 @@ describe('orders (end to end)', () => {
       'order_status_change',
       'idempotency_key',
       'outbox_event',
+      'tenant_sequence',
     ];
     const asZorg = (sql: string) =>
       asTenantRuntime(db.dataSource, zorg.id, tables, (em) => em.query(sql));
     // Zorggroep has rows of its own (its invitation mails in the outbox); none of another tenant.
     for (const table of tables)
       expect(await asZorg(`SELECT * FROM ${table} WHERE tenant_id <> '${zorg.id}'`)).toEqual([]);
+    const counts = () =>
+      maintenance<Array<Record<string, string>>>(
+        `SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t} WHERE tenant_id = $1) AS ${t}`).join(', ')},
+                (SELECT max(value) FROM tenant_sequence WHERE tenant_id = $1) AS sequence`,
+        [row.tenant_id],
+      );
+    const before = await counts();
     await asZorg(`UPDATE customer_order SET status = 'CANCELLED'`);
-    await asZorg(`DELETE FROM order_line`);
+    await asZorg(`UPDATE tenant_sequence SET value = 0`);
+    for (const table of ['order_line', 'order_status_change', 'idempotency_key', 'outbox_event'])
+      await asZorg(`DELETE FROM ${table}`);
     await asZorg(`DELETE FROM customer_order`);
+    expect(await counts()).toEqual(before);
     const [after] = await maintenance<Array<{ status: string; lines: string }>>(
       `SELECT o.status, (SELECT count(*) FROM order_line l WHERE l.order_id = o.id) AS lines FROM customer_order o WHERE o.number = $1 AND o.tenant_id = $2`,
       [row.number, row.tenant_id],
