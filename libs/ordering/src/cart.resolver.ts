@@ -62,7 +62,7 @@ export function toAddLinesResult(
 /** The API view of a cart; money fields follow {@link moneyView}. */
 function toCart(ctx: TenantContext, view: CartView): CartType {
   const money = moneyView(ctx, view.priced.currency);
-  const totals = view.priced.totals;
+  const totals = view.estimate?.totals ?? view.priced.totals;
   return {
     lines: view.lines.map((l, i) => ({
       sku: l.sku,
@@ -72,7 +72,7 @@ function toCart(ctx: TenantContext, view: CartView): CartType {
       lineTotal: money(view.priced.lines[i].netMinor),
     })),
     subtotal: money(totals.netMinor),
-    shipping: null,
+    shipping: view.estimate ? money(view.estimate.shippingMinor) : null,
     tax: money(totals.taxMinor),
     total: money(totals.grossMinor),
   };

@@ -11,6 +11,7 @@ import {
   type PricedLines,
 } from '@vitrine/pricing';
 import type { TenantContext } from '@vitrine/tenancy';
+import { OrderTotalsService, type OrderTotals } from './order-totals.service';
 
 /** An article as the cart needs it: identity, ordering rules, and what pricing needs. */
 export interface CartArticle {
@@ -34,6 +35,8 @@ export interface CartLineView extends CartArticle {
 export interface CartView {
   lines: CartLineView[];
   priced: PricedLines;
+  /** Shipping and totals to the default ship-to address; null when unknown (no address, no rate). */
+  estimate: OrderTotals | null;
 }
 
 export interface RejectedLine {
@@ -56,12 +59,16 @@ export class CartService {
     private readonly db: TenantDb,
     private readonly prices: PriceService,
     private readonly lines: LinePricingService,
+    private readonly totals: OrderTotalsService,
   ) {}
 
   async view(ctx: TenantContext): Promise<CartView | null> {
     const userId = userOf(ctx);
-    const lines = await this.db.run(ctx, (em) => this.currentLines(em, ctx, userId));
-    return lines === null ? null : this.price(ctx, lines);
+    const read = await this.db.run(ctx, async (em) => ({
+      lines: await this.currentLines(em, ctx, userId),
+      country: await this.shipToCountry(em, ctx),
+    }));
+    return read.lines === null ? null : this.price(ctx, read.lines, read.country);
   }
 
   /** Adds quantities to the cart (to what is there already); refused lines are reported. */
@@ -119,9 +126,12 @@ export class CartService {
            ON CONFLICT (tenant_id, cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity`,
           [ctx.tenantId, cartId, [...wanted.keys()], [...wanted.values()]],
         );
-      return (await this.currentLines(em, ctx, userId)) ?? [];
+      return {
+        lines: (await this.currentLines(em, ctx, userId)) ?? [],
+        country: await this.shipToCountry(em, ctx),
+      };
     });
-    return { cart: await this.price(ctx, lines), rejected };
+    return { cart: await this.price(ctx, lines.lines, lines.country), rejected };
   }
 
   /** Sets a line's quantity; 0 removes it. */
@@ -147,14 +157,44 @@ export class CartService {
           [ctx.tenantId, cartId, article.variantId, quantity],
         );
       }
-      return (await this.currentLines(em, ctx, userId)) ?? [];
+      return {
+        lines: (await this.currentLines(em, ctx, userId)) ?? [],
+        country: await this.shipToCountry(em, ctx),
+      };
     });
-    return this.price(ctx, lines);
+    return this.price(ctx, lines.lines, lines.country);
   }
 
-  private async price(ctx: TenantContext, lines: CartLineView[]): Promise<CartView> {
-    const priced = await this.lines.price(ctx, lines.map(lineToPrice));
-    return { lines, priced };
+  private async price(
+    ctx: TenantContext,
+    lines: CartLineView[],
+    country: string | null,
+  ): Promise<CartView> {
+    const priced = await this.lines.price(ctx, lines.map(lineToPrice), {
+      shipToCountry: country ?? undefined,
+    });
+    let estimate: OrderTotals | null = null;
+    if (country && lines.length)
+      try {
+        estimate = this.totals.compute(ctx, lines, priced, country);
+      } catch (err) {
+        // No rate covers the cart: checkout says why; the cart shows shipping as unknown.
+        if (!(err instanceof VitrineError && err.code === 'SHIPPING_UNAVAILABLE')) throw err;
+      }
+    return { lines, priced, estimate };
+  }
+
+  /** Country of the company's default ship-to address, or null (no company, no address). */
+  private async shipToCountry(em: EntityManager, ctx: TenantContext): Promise<string | null> {
+    const companyId = ctx.user?.company?.id;
+    if (!companyId) return null;
+    const [row] = (await em.query(
+      `SELECT country FROM company_address
+        WHERE tenant_id = $1 AND company_id = $2 AND kind = 'SHIPPING'
+        ORDER BY is_default DESC, created_at LIMIT 1`,
+      [ctx.tenantId, companyId],
+    )) as Array<{ country: string }>;
+    return row ? row.country.trim() : null;
   }
 
   private async cartId(em: EntityManager, ctx: TenantContext, userId: string): Promise<string> {

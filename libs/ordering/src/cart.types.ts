@@ -19,7 +19,8 @@ export class CartType {
   @Field(() => MoneyType, { description: 'Sum of the lines, excluding VAT.' }) subtotal: MoneyType;
   @Field(() => MoneyType, {
     nullable: true,
-    description: 'Known at checkout, from the ship-to address.',
+    description:
+      'Estimated for your default ship-to address (checkout uses the address you choose); null when unknown. Tax and total include it when known.',
   })
   shipping: MoneyType | null;
   @Field(() => MoneyType, { description: 'VAT, computed per line for the company’s country.' })

@@ -8,13 +8,11 @@ import {
   lineTaxMinor,
   localDate,
   minorFromDb,
-  PriceService,
-  sumVat,
 } from '@vitrine/pricing';
 import { permissionsOf, type TenantContext } from '@vitrine/tenancy';
 import { CartService, lineToPrice, quantityProblem, type CartLineView } from './cart.service';
 import type { StoredVat } from './documents';
-import { shippingCost } from './shipping';
+import { OrderTotalsService } from './order-totals.service';
 
 /** The buyer's choices at checkout, checked and normalized. */
 export interface CheckoutRequest {
@@ -94,7 +92,7 @@ export class OrderDraftService {
     private readonly db: TenantDb,
     private readonly carts: CartService,
     private readonly pricing: LinePricingService,
-    private readonly prices: PriceService,
+    private readonly totals: OrderTotalsService,
   ) {}
 
   async fromCart(ctx: TenantContext, request: CheckoutRequest): Promise<OrderDraft> {
@@ -145,21 +143,13 @@ export class OrderDraftService {
     });
     const currency = priced.currency;
     const subtotalMinor = priced.totals.netMinor;
-    const weightGrams = lines.reduce((sum, l) => sum + (l.weightGrams ?? 0) * l.quantity, 0);
-    const volumeMl = lines.reduce((sum, l) => sum + (l.volumeMl ?? 0) * l.quantity, 0);
-    const shipping = shippingCost(ctx.tenant.settings.shipping ?? [], {
+    const { shippingMinor, weightGrams, totals } = this.totals.compute(
+      ctx,
+      lines,
+      priced,
       country,
-      weightGrams,
-      volumeMl,
-      orderValueMinor: subtotalMinor,
-      currency,
-    });
-    // Shipping follows the VAT of the goods it carries (the standard rate of the destination).
-    const shippingRate = this.prices.tax(ctx, 'standard', at, country).rate;
-    const totals = sumVat([
-      ...priced.lines.map((l) => ({ netMinor: l.netMinor, rate: l.tax.rate })),
-      { netMinor: shipping.priceMinor, rate: shippingRate },
-    ]);
+      at,
+    );
     const note = priced.lines.find((l) => l.tax.note)?.tax.note ?? null;
     const netMinor = totals.netMinor;
 
@@ -206,7 +196,7 @@ export class OrderDraftService {
       })),
       currency,
       subtotalMinor,
-      shippingMinor: shipping.priceMinor,
+      shippingMinor,
       taxMinor: totals.taxMinor,
       totalMinor: totals.grossMinor,
       vat: {

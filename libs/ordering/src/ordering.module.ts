@@ -10,6 +10,7 @@ import { OrderWriter } from './order-writer.service';
 import { OrderListResolver } from './order-list.resolver';
 import { OrderListService } from './order-list.service';
 import { OrderResolver } from './order.resolver';
+import { OrderTotalsService } from './order-totals.service';
 import { QuoteResolver } from './quote.resolver';
 import { QuoteService } from './quote.service';
 
@@ -17,6 +18,7 @@ import { QuoteService } from './quote.service';
 @Module({
   imports: [PricingModule],
   providers: [
+    OrderTotalsService,
     CartService,
     CartResolver,
     OrderDraftService,

@@ -60,3 +60,24 @@ export function shippingCost(rules: readonly ShippingRule[], s: Shipment): Shipp
   }
   return best;
 }
+
+/** What shipping needs of a line: its weight and volume per unit, and the quantity. */
+export interface ShippedLine {
+  weightGrams: number | null;
+  volumeMl: number | null;
+  quantity: number;
+}
+
+/** Total weight and volume of lines; unknown weights and volumes count as 0. */
+export function shipmentSize(lines: readonly ShippedLine[]): {
+  weightGrams: number;
+  volumeMl: number;
+} {
+  let weightGrams = 0;
+  let volumeMl = 0;
+  for (const l of lines) {
+    weightGrams += (l.weightGrams ?? 0) * l.quantity;
+    volumeMl += (l.volumeMl ?? 0) * l.quantity;
+  }
+  return { weightGrams, volumeMl };
+}
