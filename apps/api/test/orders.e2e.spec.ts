@@ -364,6 +364,14 @@ describe('orders (end to end)', () => {
     // Nobody outside the company, and no requisitioner, decides.
     expect(code(await approve(tokens.requisitioner, pending.number))).toBe('FORBIDDEN');
     expect(code(await approve(tokens.zorg, pending.number, ZORG))).toBe('NOT_FOUND');
+    // Another company of the same tenant: not found either.
+    await maintenance(
+      `INSERT INTO company (tenant_id, code, name, country) SELECT id, 'buurman', 'Buurman B.V.', 'NL' FROM tenant WHERE slug = 'jansen-bouw'`,
+    );
+    const neighbour = await companyUser(api, 'jansen-bouw', 'fiat@buurman.example', ['APPROVER'], {
+      companyCode: 'buurman',
+    });
+    expect(code(await approve(neighbour, pending.number))).toBe('NOT_FOUND');
     const approved = await approve(tokens.approver, pending.number);
     expect(approved.errors).toBeUndefined();
     expect(approved.data!.approveOrder.status).toBe('PLACED');

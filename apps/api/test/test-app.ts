@@ -130,7 +130,7 @@ export function maintenanceSql(
 }
 
 /**
- * A real, active user of a tenant's key-account company (code = slug), created directly in the
+ * A real, active user of a tenant's company (default: the key-account company, code = slug), created directly in the
  * database, and an access token for them minted with the app's signing key (as login does).
  * Carts, orders, quotes and lists need a real user row.
  */
@@ -139,7 +139,7 @@ export async function companyUser(
   slug: string,
   email: string,
   roles: Role[],
-  options: { canSeePrices?: boolean; spendLimitMinor?: number | null } = {},
+  options: { canSeePrices?: boolean; spendLimitMinor?: number | null; companyCode?: string } = {},
 ): Promise<string> {
   const canSeePrices = options.canSeePrices ?? true;
   const [row] = await maintenanceSql(() => running)<
@@ -147,9 +147,16 @@ export async function companyUser(
   >(
     `INSERT INTO app_user (tenant_id, company_id, email, name, roles, status, can_see_prices, spend_limit_minor)
      SELECT t.id, c.id, $2, $2, $3::text[], 'ACTIVE', $4, $5
-       FROM tenant t JOIN company c ON c.tenant_id = t.id AND c.code = t.slug
+       FROM tenant t JOIN company c ON c.tenant_id = t.id AND c.code = coalesce($6, t.slug)
       WHERE t.slug = $1 RETURNING id, tenant_id, company_id`,
-    [slug, email, roles, canSeePrices, options.spendLimitMinor ?? null],
+    [
+      slug,
+      email,
+      roles,
+      canSeePrices,
+      options.spendLimitMinor ?? null,
+      options.companyCode ?? null,
+    ],
   );
   if (!row) throw new Error(`No tenant ${slug} with a company ${slug}`);
   return running.app.get(AccessTokenService).sign({
