@@ -577,9 +577,12 @@ async function bench(
 ) {
   const date = new Date();
   log(
-    `Vitrine bench: ${scenarios.length + (orderFlow ? 1 : 0) + (importPrices ? 1 : 0)} scenario(s), ${flags.duration} s × ${flags.connections} ` +
-      `connections each against the ceiling and the API; ${flags.products} products, ` +
-      `${flags.tenants} extra tenants`,
+    `Vitrine bench: ${scenarios.length + (orderFlow ? 1 : 0) + (importPrices ? 1 : 0)} scenario(s), ${flags.duration} s × ` +
+      [
+        ...(scenarios.length > 0 ? [`${flags.connections} connections`] : []),
+        ...(orderFlow ? [`${flags.buyers} buyers (order-flow)`] : []),
+      ].join(' or ') +
+      ` each against the ceiling and the API; ${flags.products} products, ${flags.tenants} extra tenants`,
   );
   const api = await startApi(flags, paths, res);
   const ctx = scenarioContext(flags, api);
