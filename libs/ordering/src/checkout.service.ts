@@ -43,8 +43,8 @@ export class CheckoutService {
 
   /**
    * Runs `draft` and writes its order once per (user, key). When drafting or writing fails —
-   * an empty cart, a conflict — because a concurrent request with the same key has just placed
-   * the order, that order is the answer.
+   * an empty cart, a conflict — because an earlier or concurrent request with the same key has
+   * placed the order, that order is the answer.
    */
   async once(
     ctx: TenantContext,
@@ -65,11 +65,12 @@ export class CheckoutService {
       operation,
       requestHash: createHash('sha256').update(stableJson(request)).digest('hex'),
     };
-    const prior = await this.prior(ctx, claim);
-    if (prior) return this.read(ctx, prior);
+    // No lookup first: the write claims the key, and a retry whose draft fails because the first
+    // request already consumed the cart (or the quote) finds that order in the catch below.
     try {
-      const orderId = await this.writer.write(ctx, await draft(), claim);
-      return await this.read(ctx, orderId);
+      const order = await draft();
+      const written = await this.writer.write(ctx, order, claim);
+      return written.written ? draftView(ctx, order, written) : await this.read(ctx, written.id);
     } catch (err) {
       if (err instanceof VitrineError && err.code !== 'IDEMPOTENCY_KEY_REUSED') {
         const again = await this.prior(ctx, claim);
@@ -95,6 +96,53 @@ export class CheckoutService {
   private read(ctx: TenantContext, orderId: string): Promise<OrderView> {
     return this.db.run(ctx, (em) => new OrderReader(em).byId(ctx, orderId));
   }
+}
+
+/** The order just written, as the reader would return it, without reading it back. */
+function draftView(
+  ctx: TenantContext,
+  draft: OrderDraft,
+  written: { id: string; number: string; createdAt: Date },
+): OrderView {
+  const user = ctx.user!;
+  return {
+    id: written.id,
+    number: written.number,
+    status: draft.status,
+    poNumber: draft.request.poNumber,
+    note: draft.request.note,
+    costCentre: draft.request.costCentre,
+    requestedDeliveryDate: draft.request.requestedDeliveryDate,
+    shipTo: draft.shipTo,
+    currency: draft.currency,
+    lines: draft.lines.map((l) => ({
+      sku: l.sku,
+      name: l.name,
+      quantity: l.quantity,
+      unitMinor: l.unitMinor,
+      netMinor: l.netMinor,
+    })),
+    subtotalMinor: draft.subtotalMinor,
+    shippingMinor: draft.shippingMinor,
+    taxMinor: draft.taxMinor,
+    totalMinor: draft.totalMinor,
+    vat: draft.vat,
+    placedBy: {
+      id: draft.userId,
+      ...draft.parties.placedBy,
+      roles: [...user.roles],
+      canSeePrices: user.canSeePrices,
+      companyName: draft.parties.company.name,
+    },
+    approvalReason: draft.approvalReason,
+    rejectionReason: null,
+    decidedBy: null,
+    tracking: null,
+    invoiceNumber: null,
+    paymentTerms: draft.paymentTerms,
+    createdAt: written.createdAt,
+    history: [{ status: draft.status, at: written.createdAt, note: draft.approvalReason }],
+  };
 }
 
 /** JSON with sorted keys, so equal requests hash equally whatever the key order. */

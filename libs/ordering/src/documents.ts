@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { OrderDocument, QuoteDocument } from '@vitrine/outbox';
 import { formatDecimal, minorFromDb } from '@vitrine/pricing';
+import type { OrderDraft } from './order-draft.service';
 
 /** What a document needs to know about the tenant it belongs to. */
 export interface DocumentTenant {
@@ -169,4 +170,50 @@ interface QuoteRow {
   currency: string;
   valid_until: string | Date | null;
   created_at: string | Date;
+}
+
+/** The document of an order being written, from its draft: no read of what was just written. */
+export function draftDocument(
+  tenant: DocumentTenant,
+  draft: OrderDraft,
+  order: { id: string; number: string; createdAt: Date },
+  locale: string,
+): OrderDocument {
+  const money = (minor: number) => formatDecimal(minor, draft.currency);
+  return {
+    number: order.number,
+    status: draft.status,
+    tenant: { slug: tenant.slug, name: tenant.name },
+    company: { id: draft.companyId, ...draft.parties.company },
+    placedBy: draft.parties.placedBy,
+    poNumber: draft.request.poNumber,
+    costCentre: draft.request.costCentre,
+    note: draft.request.note,
+    requestedDeliveryDate: draft.request.requestedDeliveryDate,
+    shipTo: draft.shipTo,
+    currency: draft.currency,
+    lines: draft.lines.map((l, i) => ({
+      lineNo: i + 1,
+      sku: l.sku,
+      name: l.name,
+      quantity: l.quantity,
+      unitPrice: money(l.unitMinor),
+      lineTotal: money(l.netMinor),
+      priceSource: l.source,
+      taxRate: l.taxRate,
+      tax: money(l.taxMinor),
+    })),
+    subtotal: money(draft.subtotalMinor),
+    shipping: money(draft.shippingMinor),
+    tax: money(draft.taxMinor),
+    total: money(draft.totalMinor),
+    vat: draft.vat.rates.map((r) => ({
+      rate: r.rate,
+      base: money(r.netMinor),
+      tax: money(r.taxMinor),
+    })),
+    taxNote: draft.vat.note ? (draft.vat.note[locale] ?? draft.vat.note.en ?? null) : null,
+    paymentTerms: draft.paymentTerms,
+    createdAt: order.createdAt.toISOString(),
+  };
 }

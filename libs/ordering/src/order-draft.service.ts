@@ -40,6 +40,11 @@ export interface DraftLine {
 export interface OrderDraft {
   userId: string;
   companyId: string;
+  /** Who orders for which company, as the order's documents name them. */
+  parties: {
+    company: { code: string; name: string; vatId: string | null };
+    placedBy: { name: string; email: string };
+  };
   request: CheckoutRequest;
   shipTo: { name: string; street: string; postalCode: string; city: string; country: string };
   lines: DraftLine[];
@@ -70,6 +75,11 @@ type SourceLine = Pick<
 
 interface Buyer {
   company_id: string;
+  company_code: string;
+  company_name: string;
+  company_vat_id: string | null;
+  user_name: string;
+  user_email: string;
   po_number_required: boolean;
   payment_terms: { method: string; netDays: number } | null;
   credit_limit_minor: string | null;
@@ -180,6 +190,14 @@ export class OrderDraftService {
     return {
       userId,
       companyId: read.buyer.company_id,
+      parties: {
+        company: {
+          code: read.buyer.company_code,
+          name: read.buyer.company_name,
+          vatId: read.buyer.company_vat_id,
+        },
+        placedBy: { name: read.buyer.user_name, email: read.buyer.user_email },
+      },
       request,
       shipTo: read.shipTo,
       lines: lines.map((l, i) => ({
@@ -223,7 +241,9 @@ export class OrderDraftService {
   private async readBuyer(em: EntityManager, ctx: TenantContext, request: CheckoutRequest) {
     const { userId, companyId } = buyerOf(ctx);
     const [buyer] = (await em.query(
-      `SELECT c.id AS company_id, c.po_number_required, c.payment_terms, c.credit_limit_minor,
+      `SELECT c.id AS company_id, c.code AS company_code, c.name AS company_name,
+              c.vat_id AS company_vat_id, u.name AS user_name, u.email AS user_email,
+              c.po_number_required, c.payment_terms, c.credit_limit_minor,
               c.status AS company_status, u.spend_limit_minor, u.status AS user_status
          FROM app_user u JOIN company c ON c.tenant_id = u.tenant_id AND c.id = u.company_id
         WHERE u.tenant_id = $1 AND u.id = $2 AND c.id = $3`,
