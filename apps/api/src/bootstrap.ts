@@ -9,6 +9,7 @@ import type { AppConfig } from '@vitrine/config';
 import { errorBody, VitrineError } from '@vitrine/errors';
 import { Authenticator } from '@vitrine/accounts';
 import { AdminTokenService, registerAdminHostHook } from '@vitrine/admin';
+import { isPageRequest, PageRenderer } from '@vitrine/storefront';
 import { registerTenancyHook, TenantDirectory } from '@vitrine/tenancy';
 import { AppModule, type AppOverrides } from './app.module';
 import { HttpErrorFilter } from './http-error.filter';
@@ -67,7 +68,14 @@ export async function createApp(
   );
 
   // Errors of body parsing and plain routes go through Nest's handler to HttpErrorFilter.
-  app.useGlobalFilters(new HttpErrorFilter(config.bodyLimitBytes));
+  const pages = app.get(PageRenderer);
+  app.useGlobalFilters(
+    new HttpErrorFilter(config.bodyLimitBytes, (req, status, message, code) =>
+      isPageRequest(req) && req.tenantContext
+        ? pages.error(req.tenantContext, req, status, message || null, code)
+        : null,
+    ),
+  );
 
   // Before the tenancy hook: admin paths and the admin host never resolve a tenant.
   registerAdminHostHook(fastify, {

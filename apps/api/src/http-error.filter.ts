@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody, VitrineError, type ErrorCode } from '@vitrine/errors';
 
 /**
@@ -10,16 +10,35 @@ import { errorBody, VitrineError, type ErrorCode } from '@vitrine/errors';
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly log = new Logger('HTTP');
 
-  constructor(private readonly bodyLimitBytes: number) {}
+  constructor(
+    private readonly bodyLimitBytes: number,
+    /**
+     * A page for the error in the tenant's theme, when the request is a microsite page (not an
+     * API call); null to answer JSON.
+     */
+    private readonly htmlPage: (
+      request: FastifyRequest,
+      status: number,
+      message: string,
+      code: string,
+    ) => string | null = () => null,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType<string>() !== 'http') return exception;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const request = host.switchToHttp().getRequest<{ method: string; url: string }>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
     const [status, code, message] = this.describe(
       exception,
       `${request.method} ${request.url.split('?', 1)[0]}`,
     );
+    const page = this.htmlPage(request, status, status >= 500 ? '' : message, code);
+    if (page !== null)
+      return reply
+        .code(status)
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', 'private, no-store')
+        .send(page);
     return reply
       .code(status)
       .header('content-type', 'application/json; charset=utf-8')

@@ -12,58 +12,6 @@ export interface HomePageQuery {
 /** Products per page of the microsite's home page. */
 export const HOME_PAGE_SIZE = 20;
 
-const LABELS = {
-  nl: {
-    search: 'Zoek op artikelnummer, EAN of naam',
-    searchButton: 'Zoeken',
-    allCategories: 'Alle categorieën',
-    results: 'artikelen',
-    next: 'Volgende pagina',
-    first: 'Eerste pagina',
-    exVat: 'Prijzen excl. btw',
-    inStock: 'Op voorraad',
-    outOfStock: 'Niet op voorraad',
-    noResults: 'Geen artikelen gevonden.',
-    sku: 'Art.nr.',
-    listPrice: 'Adviesprijs',
-    noPrice: 'Prijs op aanvraag',
-    signInForPrices: 'Log in voor uw prijzen',
-    signInTitle: 'Welkom',
-    signInText:
-      'Deze webshop is voor klanten met een account. Log in om het assortiment en uw prijzen te zien.',
-  },
-  en: {
-    search: 'Search by article number, EAN or name',
-    searchButton: 'Search',
-    allCategories: 'All categories',
-    results: 'articles',
-    next: 'Next page',
-    first: 'First page',
-    exVat: 'Prices excl. VAT',
-    inStock: 'In stock',
-    outOfStock: 'Out of stock',
-    noResults: 'No articles found.',
-    sku: 'SKU',
-    listPrice: 'List price',
-    noPrice: 'Price on request',
-    signInForPrices: 'Sign in to see your prices',
-    signInTitle: 'Welcome',
-    signInText:
-      'This shop is for customers with an account. Sign in to see the assortment and your prices.',
-  },
-} as const;
-
-/**
- * Theme values go into a <style> element, where HTML escaping does not apply. The tenant schema
- * already restricts them; these checks keep a page safe even if a value got past it.
- */
-export function cssColor(value: string | undefined, fallback: string): string {
-  return value && /^#[0-9a-fA-F]{6}$/.test(value) ? value : fallback;
-}
-export function cssFontFamily(value: string | undefined): string {
-  return value && /^[\w\s,'"-]{1,200}$/.test(value) ? value : 'system-ui, sans-serif';
-}
-
 /**
  * The view model of a microsite's home page: the tenant's branding, its categories and one page
  * of its assortment with the viewer's prices — read through the same services as the GraphQL
@@ -78,8 +26,7 @@ export class HomePageService {
 
   async view(ctx: TenantContext, query: HomePageQuery): Promise<Record<string, unknown>> {
     // A login-only site shows anonymous visitors its name and theme, nothing of the assortment.
-    if (!ctx.user && !ctx.tenant.publicBrowsing)
-      return { ...this.shell(ctx), signInRequired: true };
+    if (!ctx.user && !ctx.tenant.publicBrowsing) return { signInRequired: true };
     const [page, categories] = await Promise.all([
       this.catalog.listProducts(ctx, { first: HOME_PAGE_SIZE, ...query }),
       this.catalog.categories(ctx),
@@ -117,7 +64,6 @@ export class HomePageService {
       return s ? `/?${s}` : '/';
     };
     return {
-      ...this.shell(ctx),
       search: query.search ?? '',
       categorySlug: query.categorySlug ?? '',
       categories: categories
@@ -131,6 +77,7 @@ export class HomePageService {
       showPrices,
       totalCount: page.totalCount,
       products: page.products.map((p) => ({
+        slug: p.slug,
         name: p.name,
         manufacturer: p.manufacturer,
         variants: (variants.get(p.id) ?? []).map((v) => ({
@@ -149,28 +96,6 @@ export class HomePageService {
             after: page.products[page.products.length - 1].cursor,
           })
         : null,
-    };
-  }
-
-  /** What every page shows: language, labels, the tenant's name, theme and contact details. */
-  private shell(ctx: TenantContext) {
-    const theme = ctx.tenant.theme;
-    return {
-      lang: ctx.locale,
-      labels: LABELS[ctx.locale === 'nl' ? 'nl' : 'en'],
-      tenant: { name: ctx.tenant.name, slug: ctx.tenant.slug },
-      theme: {
-        primaryColor: cssColor(theme.primaryColor, '#1c7ed6'),
-        secondaryColor: cssColor(theme.secondaryColor, '#343a40'),
-        textColor: cssColor(theme.textColor, '#212529'),
-        backgroundColor: cssColor(theme.backgroundColor, '#ffffff'),
-        fontFamily: cssFontFamily(theme.fontFamily),
-        logoUrl: theme.logoUrl ?? null,
-      },
-      contact: {
-        phone: theme.contact?.phone ?? null,
-        email: theme.contact?.email ?? null,
-      },
     };
   }
 }

@@ -1,2 +1,5 @@
 export * from './storefront.module';
 export * from './home-page.service';
+export * from './site/page-renderer';
+export * from './site/theme-environments';
+export * from './site/messages';
