@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { permissionsOf, type TenantContext } from '@vitrine/tenancy';
 import { label } from './messages';
+import { palette } from './palette';
 import { ThemeEnvironments } from './theme-environments';
 
 /** What the session layer tells pages about the request (set by the session hook). */
@@ -108,10 +109,7 @@ export class PageRenderer {
       canonical: `${origin}${options.canonicalPath ?? path}`,
       tenant: { name: ctx.tenant.name, slug: ctx.tenant.slug },
       theme: {
-        primaryColor: cssColor(theme.primaryColor, '#1f4e79'),
-        secondaryColor: cssColor(theme.secondaryColor, '#f2f5f8'),
-        textColor: cssColor(theme.textColor, '#1b1f23'),
-        backgroundColor: cssColor(theme.backgroundColor, '#ffffff'),
+        ...themePalette(theme),
         fontFamily: cssFontFamily(theme.fontFamily),
         logoUrl: theme.logoUrl ?? null,
         faviconUrl: theme.faviconUrl ?? null,
@@ -148,6 +146,25 @@ function canonicalHost(ctx: TenantContext, req: FastifyRequest): string {
   const primary = ctx.tenant.domains[0] ?? req.hostname;
   const port = /:(\d+)$/.exec(req.host)?.[1];
   return port ? `${primary}:${port}` : primary;
+}
+
+/** The theme's colours with readable partners (see palette.ts); only hex values reach the CSS. */
+function themePalette(theme: TenantContext['tenant']['theme']) {
+  const p = palette({
+    primary: cssColor(theme.primaryColor, '#1f4e79'),
+    secondary: cssColor(theme.secondaryColor, '#f2f5f8'),
+    text: cssColor(theme.textColor, '#1b1f23'),
+    background: cssColor(theme.backgroundColor, '#ffffff'),
+  });
+  return {
+    primaryColor: p.primary,
+    onPrimaryColor: p.onPrimary,
+    secondaryColor: p.secondary,
+    onSecondaryColor: p.onSecondary,
+    textColor: p.text,
+    backgroundColor: p.background,
+    accentColor: p.accent,
+  };
 }
 
 /**
