@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import { randomUUID } from 'node:crypto';
 import { join, normalize } from 'node:path';
@@ -9,7 +11,13 @@ import type { AppConfig } from '@vitrine/config';
 import { errorBody, VitrineError } from '@vitrine/errors';
 import { Authenticator } from '@vitrine/accounts';
 import { AdminTokenService, registerAdminHostHook } from '@vitrine/admin';
-import { isPageRequest, PageRenderer } from '@vitrine/storefront';
+import {
+  chosenLocale,
+  isPageRequest,
+  PageRenderer,
+  registerSiteHook,
+  SiteKeys,
+} from '@vitrine/storefront';
 import { registerTenancyHook, TenantDirectory } from '@vitrine/tenancy';
 import { AppModule, type AppOverrides } from './app.module';
 import { HttpErrorFilter } from './http-error.filter';
@@ -77,6 +85,18 @@ export async function createApp(
     ),
   );
 
+  // Microsite forms post application/x-www-form-urlencoded; cookies are parsed before the
+  // tenancy hook, which reads the language and session cookies of page requests.
+  await fastify.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes });
+  const siteKeys = app.get(SiteKeys);
+  await fastify.register(fastifyCookie, {
+    // The key is loaded at module init (after this): sign lazily with whatever it is then.
+    secret: {
+      sign: (value: string) => fastifyCookie.sign(value, siteKeys.secret()),
+      unsign: (value: string) => fastifyCookie.unsign(value, siteKeys.secret()),
+    },
+  });
+
   // Before the tenancy hook: admin paths and the admin host never resolve a tenant.
   registerAdminHostHook(fastify, {
     adminHost: config.adminHost,
@@ -88,7 +108,10 @@ export async function createApp(
     hostlessPaths: HEALTH_PATHS,
     adminHost: config.adminHost,
     authenticate: (authorization, tenant) => authenticator.authenticate(authorization, tenant),
+    localeOf: chosenLocale,
   });
+  // After the tenancy hook: CSRF token, user name and notice of page requests (req.site).
+  registerSiteHook(fastify, siteKeys);
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
   fastify.get('/readyz', async (_req, reply) => {

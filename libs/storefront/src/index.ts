@@ -3,3 +3,4 @@ export * from './home-page.service';
 export * from './site/page-renderer';
 export * from './site/theme-environments';
 export * from './site/messages';
+export * from './session';

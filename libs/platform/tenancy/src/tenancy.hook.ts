@@ -29,7 +29,13 @@ export interface TenancyHookOptions {
   authenticate?: (
     authorization: string | undefined,
     tenant: TenantSnapshot,
+    req: FastifyRequest,
   ) => Promise<AuthUser | null>;
+  /**
+   * A locale the visitor chose explicitly (the microsite's `?lang=` / language cookie): one of
+   * the tenant's locales, winning over Accept-Language; undefined leaves it to Accept-Language.
+   */
+  localeOf?: (req: FastifyRequest, tenant: TenantSnapshot) => string | undefined;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -73,7 +79,7 @@ export function registerTenancyHook(
     let user: AuthUser | null = null;
     if (options.authenticate) {
       try {
-        user = await options.authenticate(req.headers.authorization, tenant);
+        user = await options.authenticate(req.headers.authorization, tenant, req);
       } catch (err) {
         if (err instanceof VitrineError && err.code === 'UNAUTHENTICATED')
           return refuse(reply, 401, 'UNAUTHENTICATED', err.message);
@@ -81,10 +87,12 @@ export function registerTenancyHook(
       }
     }
     const acceptLanguage = req.headers['accept-language'];
+    const chosen = options.localeOf?.(req, tenant);
     req.tenantContext = createTenantContext(
       tenant,
       String(req.id),
-      typeof acceptLanguage === 'string' ? acceptLanguage : undefined,
+      // A chosen locale is one of the tenant's, so negotiation picks exactly it.
+      chosen ?? (typeof acceptLanguage === 'string' ? acceptLanguage : undefined),
       user,
     );
   });
