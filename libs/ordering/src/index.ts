@@ -4,3 +4,4 @@ export * from './documents';
 export * from './seller';
 export { releaseReservation } from './approval.service';
 export { CheckoutService } from './checkout.service';
+export { OrderQueryService } from './order-query.service';

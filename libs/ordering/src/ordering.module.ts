@@ -32,6 +32,6 @@ import { QuoteService } from './quote.service';
     OrderListService,
     OrderListResolver,
   ],
-  exports: [CartService, CheckoutService],
+  exports: [CartService, CheckoutService, OrderQueryService],
 })
 export class OrderingModule {}

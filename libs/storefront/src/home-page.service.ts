@@ -1,101 +1,73 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogQueryService, type VariantRecord } from '@vitrine/catalog';
-import { formatMoney, PriceService } from '@vitrine/pricing';
-import type { TenantContext } from '@vitrine/tenancy';
+import { CatalogQueryService } from '@vitrine/catalog';
+import { OrderQueryService } from '@vitrine/ordering';
+import { formatMoney } from '@vitrine/pricing';
+import { permissionsOf, type TenantContext } from '@vitrine/tenancy';
+import { ListingPageService } from './catalog/listing-page.service';
+import { listingQuery } from './catalog/listing-params';
+import { PricedVariants } from './catalog/priced-variants.service';
+import { label } from './site/messages';
 
 export interface HomePageQuery {
   search: string | null;
-  categorySlug: string | null;
   after: string | null;
 }
 
-/** Products per page of the microsite's home page. */
-export const HOME_PAGE_SIZE = 20;
+/** Orders shown as "order again" shortcuts on the home page. */
+export const REORDER_SHORTCUTS = 3;
 
 /**
- * The view model of a microsite's home page: the tenant's branding, its categories and one page
- * of its assortment with the viewer's prices — read through the same services as the GraphQL
- * API, so the page and the API can never disagree about what a tenant sees or pays.
+ * The view model of a microsite's home page: the tenant's top-level categories (linked to their
+ * listings), a signed-in buyer's last orders as "order again" shortcuts, and one page of the
+ * assortment with the viewer's prices — read through the same services as the GraphQL API, so
+ * the page and the API can never disagree about what a tenant sees or pays.
  */
 @Injectable()
 export class HomePageService {
   constructor(
     private readonly catalog: CatalogQueryService,
-    private readonly prices: PriceService,
+    private readonly listings: ListingPageService,
+    private readonly variants: PricedVariants,
+    private readonly orders: OrderQueryService,
   ) {}
 
   async view(ctx: TenantContext, query: HomePageQuery): Promise<Record<string, unknown>> {
     // A login-only site shows anonymous visitors its name and theme, nothing of the assortment.
     if (!ctx.user && !ctx.tenant.publicBrowsing) return { signInRequired: true };
-    const [page, categories] = await Promise.all([
-      this.catalog.listProducts(ctx, { first: HOME_PAGE_SIZE, ...query }),
+    const [listing, categories, recentOrders] = await Promise.all([
+      this.listings.page(
+        ctx,
+        { search: query.search },
+        { after: query.after, filters: [] },
+        (after) => `/${listingQuery({ q: query.search, after })}`,
+      ),
       this.catalog.categories(ctx),
+      this.recentOrders(ctx),
     ]);
-    const variants = await this.catalog.variantsOfProducts(
-      ctx,
-      page.products.map((p) => p.id),
-    );
-    const all = [...variants.values()].flat();
-    const showPrices = this.prices.canSeePrices(ctx);
-    const pricing = showPrices
-      ? await this.prices.pricingData(
-          ctx,
-          all.map((v) => v.id),
-        )
-      : new Map();
-    const money = (minor: number) => formatMoney(minor, ctx.currency, ctx.locale);
-    const price = (v: VariantRecord) => {
-      const data = pricing.get(v.id);
-      const resolved = data ? this.prices.resolve(ctx, data, 1, v.categoryPath) : null;
-      const list = data?.listPriceMinor ?? null;
-      return {
-        price: resolved ? money(resolved.amountMinor) : null,
-        source: resolved?.source ?? null,
-        listPrice:
-          ctx.tenant.showListPrices && list !== null && resolved && list !== resolved.amountMinor
-            ? money(list)
-            : null,
-      };
-    };
-    const link = (params: Record<string, string | null>) => {
-      const qs = new URLSearchParams();
-      for (const [k, v] of Object.entries(params)) if (v) qs.set(k, v);
-      const s = qs.toString();
-      return s ? `/?${s}` : '/';
-    };
     return {
       search: query.search ?? '',
-      categorySlug: query.categorySlug ?? '',
       categories: categories
         .filter((c) => c.parentId === null)
-        .map((c) => ({
-          slug: c.slug,
-          name: c.name,
-          href: link({ category: c.slug }),
-          active: c.slug === query.categorySlug,
-        })),
-      showPrices,
-      totalCount: page.totalCount,
-      products: page.products.map((p) => ({
-        slug: p.slug,
-        name: p.name,
-        manufacturer: p.manufacturer,
-        variants: (variants.get(p.id) ?? []).map((v) => ({
-          sku: v.sku,
-          name: v.name,
-          gtin: v.gtin,
-          inStock: v.stockOnHand > 0,
-          ...price(v),
-        })),
-      })),
-      firstHref: query.after ? link({ q: query.search, category: query.categorySlug }) : null,
-      nextHref: page.hasNextPage
-        ? link({
-            q: query.search,
-            category: query.categorySlug,
-            after: page.products[page.products.length - 1].cursor,
-          })
-        : null,
+        .map((c) => ({ slug: c.slug, name: c.name, href: `/c/${encodeURIComponent(c.slug)}` })),
+      recentOrders,
+      ...listing.view,
     };
+  }
+
+  /** The buyer's (or, with VIEW_COMPANY_ORDERS, the company's) last orders; none for others. */
+  private async recentOrders(ctx: TenantContext) {
+    if (!ctx.user?.company || !permissionsOf(ctx.user.roles).has('VIEW_ORDERS')) return [];
+    const { views } = await this.orders.page(ctx, REORDER_SHORTCUTS, null, null);
+    const showPrices = this.variants.canSeePrices(ctx);
+    const date = new Intl.DateTimeFormat(ctx.locale, { dateStyle: 'medium' });
+    return views.map((o) => ({
+      number: o.number,
+      href: `/orders/${encodeURIComponent(o.number)}`,
+      summary: label(ctx.locale, 'home.orderSummary', {
+        date: date.format(o.createdAt),
+        lines: o.lines.length,
+      }),
+      total: showPrices ? formatMoney(o.totalMinor, o.currency, ctx.locale) : null,
+    }));
   }
 }
