@@ -26,6 +26,6 @@ const SERVICES = [
 @Module({
   imports: [OutboxModule],
   providers: [...SERVICES, AccountsResolver, CompanyAdminService, CompanyAdminResolver],
-  exports: SERVICES,
+  exports: [...SERVICES, CompanyAdminService],
 })
 export class AccountsModule {}

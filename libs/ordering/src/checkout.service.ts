@@ -16,6 +16,17 @@ import { checkPrior, OrderWriter, type IdempotencyClaim } from './order-writer.s
 
 const MAX_KEY = 200;
 
+/** What placing the cart as an order would give now (see {@link CheckoutService.preview}). */
+export interface CheckoutPreview {
+  status: 'PLACED' | 'PENDING_APPROVAL';
+  approvalReason: string | null;
+  currency: string;
+  subtotalMinor: number;
+  shippingMinor: number;
+  taxMinor: number;
+  totalMinor: number;
+}
+
 /**
  * Checkout: `placeOrder(input, idempotencyKey)` and the order of an accepted quote. A retry with
  * the same key returns the first result and never creates a second order; the same key with a
@@ -39,6 +50,33 @@ export class CheckoutService {
     return this.once(ctx, 'placeOrder', { request }, idempotencyKey, () =>
       this.drafts.fromCart(ctx, request),
     );
+  }
+
+  /**
+   * What `placeOrder` would decide for the cart now, without writing anything: the totals to the
+   * chosen (or default) address and whether the order would wait for approval, and why. The
+   * checkout page shows it before the buyer submits. The PO number is not asked here — the
+   * form asks for it and `placeOrder` enforces it — so a missing one does not hide the preview.
+   * Throws what drafting throws (empty cart, SHIPPING_UNAVAILABLE, SPEND_LIMIT_EXCEEDED, …).
+   */
+  async preview(
+    ctx: TenantContext,
+    input: Parameters<typeof checkoutRequest>[0],
+  ): Promise<CheckoutPreview> {
+    const request = checkoutRequest(
+      { ...input, poNumber: input.poNumber?.trim() || 'preview' },
+      tenantToday(ctx),
+    );
+    const draft = await this.drafts.fromCart(ctx, request);
+    return {
+      status: draft.status,
+      approvalReason: draft.approvalReason,
+      currency: draft.currency,
+      subtotalMinor: draft.subtotalMinor,
+      shippingMinor: draft.shippingMinor,
+      taxMinor: draft.taxMinor,
+      totalMinor: draft.totalMinor,
+    };
   }
 
   /**

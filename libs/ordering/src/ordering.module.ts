@@ -32,6 +32,6 @@ import { QuoteService } from './quote.service';
     OrderListService,
     OrderListResolver,
   ],
-  exports: [CartService, CheckoutService, OrderQueryService],
+  exports: [CartService, CheckoutService, OrderQueryService, ApprovalService, QuoteService],
 })
 export class OrderingModule {}
