@@ -16,7 +16,9 @@ import {
   isPageRequest,
   PageRenderer,
   registerSiteHook,
+  siteAuthentication,
   SiteKeys,
+  WebSessionService,
 } from '@vitrine/storefront';
 import { registerTenancyHook, TenantDirectory } from '@vitrine/tenancy';
 import { AppModule, type AppOverrides } from './app.module';
@@ -107,7 +109,10 @@ export async function createApp(
   registerTenancyHook(fastify, app.get(TenantDirectory), {
     hostlessPaths: HEALTH_PATHS,
     adminHost: config.adminHost,
-    authenticate: (authorization, tenant) => authenticator.authenticate(authorization, tenant),
+    // Bearer tokens for the API; the vitrine_session cookie for pages only (never /graphql).
+    authenticate: siteAuthentication(app.get(WebSessionService), (authorization, tenant) =>
+      authenticator.authenticate(authorization, tenant),
+    ),
     localeOf: chosenLocale,
   });
   // After the tenancy hook: CSRF token, user name and notice of page requests (req.site).

@@ -58,6 +58,21 @@ export class AuthService {
     password: string,
     clientIp: string,
   ): Promise<Session> {
+    const user = await this.verifyCredentials(ctx, email, password, clientIp);
+    return this.db.run(ctx, (em) => this.issue(em, ctx, user, null));
+  }
+
+  /**
+   * The checks of {@link login} without issuing tokens: rate limits per account and per client
+   * address, then the password (same time whether or not the e-mail exists), then the status.
+   * The microsite's cookie sessions sign in through this.
+   */
+  async verifyCredentials(
+    ctx: TenantContext,
+    email: string,
+    password: string,
+    clientIp: string,
+  ): Promise<UserRecord> {
     const normalized = normalizeEmail(email);
     await this.limit(ctx, 'account', tokenHash(normalized), LOGIN_LIMITS.perAccount);
     await this.limit(ctx, 'ip', clientIp, LOGIN_LIMITS.perIp);
@@ -75,8 +90,7 @@ export class AuthService {
       );
       throw new VitrineError('UNAUTHENTICATED', WRONG_CREDENTIALS);
     }
-    const user = toUser(row);
-    return this.db.run(ctx, (em) => this.issue(em, ctx, user, null));
+    return toUser(row);
   }
 
   /** A new session for a refresh token; the token itself is used up. */

@@ -166,13 +166,16 @@ export class InvitationService {
     return `${siteOrigin(this.config, tenant.domains[0])}/${path}?token=${invitation.token}`;
   }
 
-  /** Sets the password with a one-time token and activates the account. Single use. */
+  /**
+   * Sets the password with a one-time token and activates the account. Single use. Returns the
+   * user's id (the microsite signs them in with it).
+   */
   async redeem(
     ctx: TenantContext,
     token: string,
     kind: OneTimeKind,
     password: string,
-  ): Promise<void> {
+  ): Promise<string> {
     checkPassword(password);
     const hash = await this.passwords.hash(password);
     const ok = await this.db.run(ctx, async (em) => {
@@ -185,7 +188,7 @@ export class InvitationService {
         ),
       );
       const userId = rows[0]?.user_id;
-      if (!userId) return false;
+      if (!userId) return null;
       const updated = returnedRows(
         await em.query(
           `UPDATE app_user SET password_hash = $3, status = 'ACTIVE', updated_at = now()
@@ -193,17 +196,18 @@ export class InvitationService {
           [ctx.tenantId, userId, hash],
         ),
       );
-      if (updated.length === 0) return false;
+      if (updated.length === 0) return null;
       await em.query(
         `UPDATE refresh_token SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND user_id = $2`,
         [ctx.tenantId, userId],
       );
-      return true;
+      return userId;
     });
     if (!ok) {
       this.log.warn(`Refused ${kind.toLowerCase()} token on ${ctx.tenant.slug}`);
       throw new VitrineError('UNAUTHENTICATED', USED_OR_EXPIRED);
     }
+    return ok;
   }
 
   /**

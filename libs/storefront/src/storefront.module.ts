@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '@vitrine/accounts';
 import { CatalogModule } from '@vitrine/catalog';
 import { OrderingModule } from '@vitrine/ordering';
 import { PricingModule } from '@vitrine/pricing';
@@ -12,22 +13,48 @@ import { PageRenderer } from './site/page-renderer';
 import { ThemeEnvironments } from './site/theme-environments';
 import { CsrfGuard } from './session/csrf.guard';
 import { SiteKeys } from './session/site-keys.service';
+import { RequireUserGuard } from './session/require-user';
+import { WebSessionService } from './session/web-session.service';
+import { CompanyUsersController } from './account/company-users.controller';
+import { CompanyUsersPage } from './account/company-users-page.service';
+import { PasswordController } from './account/password.controller';
+import { SignInController } from './account/sign-in.controller';
+import { SiteSignIn } from './account/site-sign-in.service';
 
 /** Server-rendered microsite pages on top of the same services as the GraphQL API. */
 @Module({
-  imports: [CatalogModule, PricingModule, OrderingModule],
-  controllers: [HomeController, CatalogPagesController],
+  imports: [CatalogModule, PricingModule, OrderingModule, AccountsModule],
+  controllers: [
+    HomeController,
+    CatalogPagesController,
+    // Account pages
+    SignInController,
+    PasswordController,
+    CompanyUsersController,
+  ],
   providers: [
     HomePageService,
     ThemeEnvironments,
     PageRenderer,
     SiteKeys,
     CsrfGuard,
+    // Sessions and account pages
+    WebSessionService,
+    RequireUserGuard,
+    SiteSignIn,
+    CompanyUsersPage,
     // Catalog pages
     PricedVariants,
     ListingPageService,
     ProductPageService,
   ],
-  exports: [PageRenderer, ThemeEnvironments, SiteKeys, CsrfGuard],
+  exports: [
+    PageRenderer,
+    ThemeEnvironments,
+    SiteKeys,
+    CsrfGuard,
+    WebSessionService,
+    RequireUserGuard,
+  ],
 })
 export class StorefrontModule {}

@@ -5,6 +5,7 @@ import { Pricing1764300000000 } from './1764300000000-pricing';
 import { Accounts1764400000000 } from './1764400000000-accounts';
 import { Carts1764500000000 } from './1764500000000-carts';
 import { Orders1764600000000 } from './1764600000000-orders';
+import { WebSessions1764700000000 } from './1764700000000-web-sessions';
 
 /** Every migration, in order. A new migration is added here (and only here). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Accounts1764400000000,
   Carts1764500000000,
   Orders1764600000000,
+  WebSessions1764700000000,
 ];
