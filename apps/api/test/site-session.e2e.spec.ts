@@ -505,6 +505,20 @@ describe('microsite sessions (end to end)', () => {
     ).toBe(303);
   });
 
+  it('limits reset requests per address, whether or not it has an account', async () => {
+    const v = visitor();
+    const ask = async () =>
+      v.post('/password-reset', {
+        _csrf: await v.csrf('/password-reset'),
+        email: 'overvol@jansen.example',
+      });
+    for (let i = 0; i < 5; i++) expect((await ask()).status).toBe(200);
+    const limited = await ask();
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    expect(limited.body).toContain('Te veel aanvragen voor een nieuw wachtwoord');
+  });
+
   it('remembers ?lang= in a cookie that wins over Accept-Language', async () => {
     const v = visitor();
     const en = await v.get('/login?lang=en', { 'accept-language': 'nl' });

@@ -29,6 +29,7 @@ addMessages('en', {
   'reset.sent':
     'If there is an account for this address, we have sent it a link to choose a new password. Check your inbox (and spam folder).',
   'reset.newTitle': 'Choose a new password',
+  'reset.rateLimited': 'Too many requests for a new password. Please wait {minutes} minutes.',
   'reset.save': 'Save password',
   'notice.signedIn': 'You are signed in.',
   'notice.signedOut': 'You are signed out.',
@@ -93,6 +94,7 @@ addMessages('nl', {
   'reset.sent':
     'Als er een account bij dit adres hoort, hebben we er een link naartoe gestuurd om een nieuw wachtwoord te kiezen. Kijk in uw inbox (en de spammap).',
   'reset.newTitle': 'Kies een nieuw wachtwoord',
+  'reset.rateLimited': 'Te veel aanvragen voor een nieuw wachtwoord. Wacht {minutes} minuten.',
   'reset.save': 'Wachtwoord opslaan',
   'notice.signedIn': 'U bent ingelogd.',
   'notice.signedOut': 'U bent uitgelogd.',

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvitationService, type OneTimeKind } from '@vitrine/accounts';
+import type { OneTimeKind } from '@vitrine/accounts';
 import { VitrineError } from '@vitrine/errors';
 import { HttpCtx, type TenantContext } from '@vitrine/tenancy';
 import { one } from '../home.controller';
@@ -23,7 +23,6 @@ const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 export class PasswordController {
   constructor(
     private readonly signIn: SiteSignIn,
-    private readonly invitations: InvitationService,
     private readonly pages: PageRenderer,
   ) {}
 
@@ -79,7 +78,15 @@ export class PasswordController {
         { sent: false, email, error: label(ctx.locale, 'login.missing') },
         400,
       );
-    await this.invitations.requestReset(ctx, email);
+    try {
+      await this.signIn.requestReset(ctx, req, email);
+    } catch (err) {
+      if (!(err instanceof VitrineError) || err.code !== 'RATE_LIMITED') throw err;
+      const seconds = Number(err.details?.retryAfterSeconds ?? 3600);
+      reply.header('retry-after', String(seconds));
+      const error = label(ctx.locale, 'reset.rateLimited', { minutes: Math.ceil(seconds / 60) });
+      return this.requestPage(ctx, req, reply, { sent: false, email, error }, 429);
+    }
     // The same page whether or not there is an account: nobody learns who is a customer.
     return this.requestPage(ctx, req, reply, { sent: true, email: '', error: null }, 200);
   }

@@ -1,9 +1,24 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthService, InvitationService, UserService, type OneTimeKind } from '@vitrine/accounts';
+import {
+  AuthService,
+  InvitationService,
+  normalizeEmail,
+  tokenHash,
+  UserService,
+  type OneTimeKind,
+} from '@vitrine/accounts';
+import { CACHE_STORE, tenantKey, type CacheStore } from '@vitrine/cache';
+import { VitrineError } from '@vitrine/errors';
 import type { TenantContext } from '@vitrine/tenancy';
 import { clearCookie, cookieOptions, SESSION_COOKIE } from '../session/site-cookies';
 import { WEB_SESSION_LIMITS, WebSessionService } from '../session/web-session.service';
+
+/**
+ * Reset-link requests per hour: per address (nobody's inbox gets flooded) and per client
+ * address. Counted whether or not the address has an account, so the limit reveals nothing.
+ */
+export const RESET_LIMITS = { windowSeconds: 3600, perAddress: 5, perIp: 30 };
 
 /**
  * Signing in and out of the microsite with a cookie session. The checks are AuthService's and
@@ -19,7 +34,27 @@ export class SiteSignIn {
     private readonly invitations: InvitationService,
     private readonly users: UserService,
     private readonly sessions: WebSessionService,
+    @Inject(CACHE_STORE) private readonly cache: CacheStore,
   ) {}
+
+  /** Mails a reset link when the address has an active account; RATE_LIMITED past the limits. */
+  async requestReset(ctx: TenantContext, req: FastifyRequest, email: string): Promise<void> {
+    const address = tokenHash(normalizeEmail(email));
+    for (const [kind, subject, max] of [
+      ['address', address, RESET_LIMITS.perAddress],
+      ['ip', req.ip, RESET_LIMITS.perIp],
+    ] as const) {
+      const hit = await this.cache.hit(
+        tenantKey(ctx.tenantId, 'reset', kind, subject),
+        RESET_LIMITS.windowSeconds,
+      );
+      if (hit.count > max)
+        throw new VitrineError('RATE_LIMITED', 'Too many requests for a new password.', {
+          retryAfterSeconds: hit.resetInSeconds,
+        });
+    }
+    await this.invitations.requestReset(ctx, email);
+  }
 
   /** Checks the credentials and starts a session; throws AuthService's errors. */
   async login(
