@@ -331,6 +331,8 @@ async function withCeiling<T>(
 interface Target {
   port: number;
   scenario: Scenario;
+  /** The request path: `scenario.path`, or what `scenario.resolvePath` found. */
+  path: string;
   headers: Record<string, string>;
   body: string | undefined;
 }
@@ -341,7 +343,7 @@ interface Target {
  */
 async function load(flags: BenchFlags, t: Target): Promise<LoadResultLike> {
   const options: autocannon.Options = {
-    url: `http://${LOOPBACK}:${t.port}${t.scenario.path}`,
+    url: `http://${LOOPBACK}:${t.port}${t.path}`,
     method: t.scenario.method,
     headers: t.headers,
     body: t.body,
@@ -376,13 +378,14 @@ async function runScenario(
   let warmup: { bytes: number; contentType: string | null } | null = null;
   try {
     const variables = s.prepare ? await s.prepare(ctx) : {};
+    const path = s.resolvePath ? await s.resolvePath(ctx) : s.path;
     const body = requestBody(s, variables);
     const headers = requestHeaders(s);
     if (s.buyer) headers['authorization'] = await ctx.authorization(s.host, s.buyer.company);
     const first = await loopbackRequest({
       port: api.port,
       method: s.method,
-      path: s.path,
+      path,
       headers,
       body,
     });
@@ -400,11 +403,11 @@ async function runScenario(
       log(
         `  ceiling: ${WARMUP_LOAD_SECONDS} + ${flags.duration} s × ${flags.connections} connections…`,
       );
-      return load(flags, { port, scenario: s, headers, body });
+      return load(flags, { port, scenario: s, path, headers, body });
     });
     log(`  ceiling: ${describeLoad(ceiling)}`);
     log(`  api: ${WARMUP_LOAD_SECONDS} + ${flags.duration} s × ${flags.connections} connections…`);
-    const measured = await load(flags, { port: api.port, scenario: s, headers, body });
+    const measured = await load(flags, { port: api.port, scenario: s, path, headers, body });
     log(`  api: ${describeLoad(measured)}`);
     return measuredRow(s, warmup, ceiling, measured);
   } catch (e) {

@@ -11,8 +11,10 @@ import {
   unmeasuredRow,
 } from './report';
 import {
+  firstProductSlug,
   firstVariantSku,
   hasGraphQLErrors,
+  pricedHtmlPage,
   requestBody,
   requestHeaders,
   Scenario,
@@ -224,6 +226,38 @@ describe('scenarios', () => {
       /^response has errors: \{"errors"/,
     );
     expect(warmupProblem(404, 'x'.repeat(1000))).toHaveLength('status 404: '.length + 301);
+  });
+});
+
+describe('microsite page scenarios', () => {
+  it('GET the category and product pages as HTML, with no GraphQL body', () => {
+    for (const name of ['category-page', 'product-page']) {
+      const s = SCENARIOS.find((x) => x.name === name)!;
+      expect(s).toMatchObject({ method: 'GET', buyer: { company: 'jansen-bouw' } });
+      expect(requestBody(s)).toBeUndefined();
+      expect(requestHeaders(s)['accept']).toMatch(/^text\/html/);
+      expect(requestHeaders(s)['content-type']).toBeUndefined();
+    }
+  });
+
+  it('opens the product page of the first product of the catalog page', async () => {
+    const s = SCENARIOS.find((x) => x.name === 'product-page')!;
+    const data = { products: { edges: [{ node: { slug: 'kruiskopschroef-000001' } }] } };
+    const path = await s.resolvePath!({
+      flags: DEFAULT_FLAGS,
+      graphql: async () => data,
+      authorization: async () => 'Bearer x',
+    });
+    expect(path).toBe('/p/kruiskopschroef-000001');
+    expect(firstProductSlug({ products: { edges: [] } })).toBeNull();
+  });
+
+  it('accepts a page only when every article row shows a price', () => {
+    const row = (price: boolean) =>
+      `<tr><td class="sku">SKU-1</td><td>${price ? '<span class="amount">€ 1,00</span>' : 'Prijs op aanvraag'}</td></tr>`;
+    expect(pricedHtmlPage(row(true) + row(true))).toBeNull();
+    expect(pricedHtmlPage(row(true) + row(false))).toBe('1 of 2 articles without a price');
+    expect(pricedHtmlPage('<p>Log in</p>')).toBe('no article on the page');
   });
 });
 

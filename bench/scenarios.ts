@@ -44,6 +44,11 @@ export interface Scenario {
    * are merged over `body.variables`. Runs once, before the warm-up request.
    */
   prepare?: (ctx: ScenarioContext) => Promise<Record<string, unknown>>;
+  /**
+   * Looks up a path that depends on the seeded data (a product's slug) for GET scenarios of
+   * microsite pages; runs once, before the warm-up request. Absent: `path`.
+   */
+  resolvePath?: (ctx: ScenarioContext) => Promise<string>;
   /** Returns why the scenario cannot run with these flags, or null when it can. */
   skipReason?: (flags: BenchFlags) => string | null;
   /**
@@ -75,6 +80,32 @@ function pricedPage(contract: 'some' | 'none') {
     if (contract === 'none' && hasContract) return 'a contract price where none should be';
     return null;
   };
+}
+
+/**
+ * A microsite page shows a price for every article row: as many `<span class="amount">` as
+ * `<td class="sku">` (cards and the product page's variant table), and at least one.
+ */
+export function pricedHtmlPage(body: string): string | null {
+  const rows = body.split('<td class="sku">').length - 1;
+  const prices = body.split('<span class="amount"').length - 1;
+  if (rows === 0) return 'no article on the page';
+  if (prices !== rows) return `${rows - prices} of ${rows} articles without a price`;
+  return null;
+}
+
+/** Microsite pages are requested as a browser does. */
+const HTML_HEADERS = { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' } as const;
+
+/** Slug of the first product of a {@link CATALOG_PAGE_QUERY} result, or null. */
+export function firstProductSlug(data: unknown): string | null {
+  if (!isRecord(data) || !isRecord(data['products'])) return null;
+  const edges = data['products']['edges'];
+  if (!Array.isArray(edges)) return null;
+  for (const edge of edges)
+    if (isRecord(edge) && isRecord(edge['node']) && typeof edge['node']['slug'] === 'string')
+      return edge['node']['slug'];
+  return null;
 }
 
 /** The first page of the catalog as a product listing renders it. */
@@ -309,6 +340,32 @@ export const SCENARIOS: readonly Scenario[] = [
     'bench-none',
     'none',
   ),
+  {
+    name: 'category-page',
+    description: 'microsite category page /c/pbm as HTML: 20 products with prices, facets',
+    host: HOSTS.jansenBouw,
+    buyer: JANSEN_BUYER,
+    method: 'GET',
+    path: '/c/pbm',
+    headers: HTML_HEADERS,
+    check: pricedHtmlPage,
+  },
+  {
+    name: 'product-page',
+    description: 'microsite product page as HTML: variants, attributes, tier prices',
+    host: HOSTS.jansenBouw,
+    buyer: JANSEN_BUYER,
+    method: 'GET',
+    path: '/p/',
+    headers: HTML_HEADERS,
+    check: pricedHtmlPage,
+    resolvePath: async (ctx) => {
+      const data = await ctx.graphql(HOSTS.jansenBouw, { query: CATALOG_PAGE_QUERY }, JANSEN_BUYER);
+      const slug = firstProductSlug(data);
+      if (slug === null) throw new Error('the catalog page returned no product to open');
+      return `/p/${encodeURIComponent(slug)}`;
+    },
+  },
 ];
 
 /**
