@@ -16,6 +16,7 @@ import {
   isPageRequest,
   PageRenderer,
   registerSiteHook,
+  registerSiteUploads,
   siteAuthentication,
   SiteKeys,
   WebSessionService,
@@ -90,6 +91,8 @@ export async function createApp(
   // Microsite forms post application/x-www-form-urlencoded; cookies are parsed before the
   // tenancy hook, which reads the language and session cookies of page requests.
   await fastify.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes });
+  // Multipart page forms (quick-order CSV upload, at most 5 MB): fields and file in req.body.
+  await registerSiteUploads(fastify);
   const siteKeys = app.get(SiteKeys);
   await fastify.register(fastifyCookie, {
     // The key is loaded at module init (after this): sign lazily with whatever it is then.

@@ -4,3 +4,4 @@ export * from './site/page-renderer';
 export * from './site/theme-environments';
 export * from './site/messages';
 export * from './session';
+export { registerSiteUploads } from './ordering/uploads';

@@ -8,6 +8,16 @@ import { ListingPageService } from './catalog/listing-page.service';
 import { PricedVariants } from './catalog/priced-variants.service';
 import { ProductPageService } from './catalog/product-page.service';
 import { HomeController } from './home.controller';
+import { CartPageService } from './ordering/cart-page.service';
+import { CartController } from './ordering/cart.controller';
+import { CheckoutPageService } from './ordering/checkout-page.service';
+import { CheckoutController } from './ordering/checkout.controller';
+import { OrderPagesService } from './ordering/order-pages.service';
+import { OrdersController } from './ordering/orders.controller';
+import { QuickOrderPageService } from './ordering/quick-order-page.service';
+import { QuickOrderController } from './ordering/quick-order.controller';
+import { QuotePagesService } from './ordering/quote-pages.service';
+import { QuotesController } from './ordering/quotes.controller';
 import { HomePageService } from './home-page.service';
 import { PageRenderer } from './site/page-renderer';
 import { ThemeEnvironments } from './site/theme-environments';
@@ -27,6 +37,11 @@ import { SiteSignIn } from './account/site-sign-in.service';
   controllers: [
     HomeController,
     CatalogPagesController,
+    CartController,
+    QuickOrderController,
+    CheckoutController,
+    OrdersController,
+    QuotesController,
     // Account pages
     SignInController,
     PasswordController,
@@ -47,6 +62,12 @@ import { SiteSignIn } from './account/site-sign-in.service';
     PricedVariants,
     ListingPageService,
     ProductPageService,
+    // Buying pages
+    CartPageService,
+    QuickOrderPageService,
+    CheckoutPageService,
+    OrderPagesService,
+    QuotePagesService,
   ],
   exports: [
     PageRenderer,
