@@ -1,18 +1,21 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpCtx, type TenantContext } from '@vitrine/tenancy';
+import { RequireUser } from '../session/require-user';
 import { PageRenderer } from '../site/page-renderer';
 import './catalog-messages';
 import { ListingPageService } from './listing-page.service';
 import { firstParam, parseFilters, type QueryParams } from './listing-params';
 import { ProductPageService } from './product-page.service';
-import { redirectToSignIn } from './sign-in-gate';
 
 /**
  * The catalog pages of the microsite: category listing `/c/<slug>`, search `/search?q=` and
- * product detail `/p/<slug>`. Thin: the sign-in gate, one service call, one template.
+ * product detail `/p/<slug>`. Thin: one service call, one template. On a login-only site an
+ * anonymous visitor is sent to sign in (303 to `/login?next=…`), as the API's BROWSE access
+ * refuses them; a public site shows prospects the catalog.
  */
 @Controller()
+@RequireUser({ whenLoginOnly: true })
 export class CatalogPagesController {
   constructor(
     private readonly listings: ListingPageService,
@@ -28,8 +31,6 @@ export class CatalogPagesController {
     @Param('slug') slug: string,
     @Query() query: QueryParams,
   ): Promise<FastifyReply> {
-    const gate = redirectToSignIn(ctx, req, reply);
-    if (gate) return gate;
     const view = await this.listings.category(ctx, slug, {
       after: firstParam(query['after']),
       filters: parseFilters(query),
@@ -48,8 +49,6 @@ export class CatalogPagesController {
     @Res() reply: FastifyReply,
     @Query() query: QueryParams,
   ): Promise<FastifyReply> {
-    const gate = redirectToSignIn(ctx, req, reply);
-    if (gate) return gate;
     const q = firstParam(query['q']);
     const view = await this.listings.search(ctx, q, {
       after: firstParam(query['after']),
@@ -68,8 +67,6 @@ export class CatalogPagesController {
     @Res() reply: FastifyReply,
     @Param('slug') slug: string,
   ): Promise<FastifyReply> {
-    const gate = redirectToSignIn(ctx, req, reply);
-    if (gate) return gate;
     const view = await this.products.view(ctx, slug);
     return this.pages.send(reply, ctx, req, 'product', view, {
       title: view.title,
