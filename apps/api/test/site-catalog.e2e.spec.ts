@@ -312,12 +312,12 @@ describe('microsite catalog pages (end to end)', () => {
       );
       for (const v of withTiers.variants) {
         const row = variantRow(res.body, v.sku);
-        expect(row).toContain(`<td class="gtin">${v.gtin}</td>`);
+        expect(row).toContain(`<td class="gtin" data-label="EAN">${v.gtin}</td>`);
         // A signed-in buyer sees the quantity on hand.
         expect(row).toMatch(/Op voorraad \(\d+\)|Niet op voorraad/);
         expect(row).toContain(`>${money(v.price!.unit.amount)}</span>`);
         if (v.listPrice)
-          expect(row).toContain(`<td class="price list-price">${money(v.listPrice.amount)}</td>`);
+          expect(row).toContain(`data-label="Adviesprijs">${money(v.listPrice.amount)}</td>`);
         for (const t of v.tierPrices)
           expect(row).toContain(
             `<tr><td>${t.minQuantity}</td><td class="amount">${money(t.unit.amount)}</td></tr>`,
@@ -559,6 +559,16 @@ describe('microsite catalog pages (end to end)', () => {
       expect(price.replace(/\s/g, ' ')).toBe(
         money(target.variants[0].price!.unit.amount).replace(/\s/g, ' '),
       );
+
+      // Usable at 375 px: nothing widens the page beyond the screen.
+      await tab.setViewportSize({ width: 375, height: 800 });
+      for (const path of [`/p/${target.slug}`, '/c/bevestigingsmaterialen', `/search?q=${sku}`]) {
+        await tab.goto(`http://${JANSEN}:${api.port}${path}`);
+        expect({
+          path,
+          width: await tab.evaluate<number>('document.documentElement.scrollWidth'),
+        }).toEqual({ path, width: 375 });
+      }
       await context.close();
     });
   });
