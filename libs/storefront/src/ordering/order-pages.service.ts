@@ -150,7 +150,10 @@ export class OrderPagesService {
       total: amount(v.totalMinor),
       vat: show
         ? v.vat.rates.map((r) => ({
-            rate: r.rate,
+            // "21.00" → 21 (nl/en number format, no trailing zeros)
+            rate: new Intl.NumberFormat(ctx.locale, { maximumFractionDigits: 2 }).format(
+              Number(r.rate),
+            ),
             base: money(r.netMinor),
             tax: money(r.taxMinor),
           }))
