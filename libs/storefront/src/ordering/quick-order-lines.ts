@@ -81,7 +81,9 @@ function notCsv(message: string): VitrineError {
 
 /** Records of `SKU;quantity` text: semicolon, tab or comma separated, as spreadsheets copy them. */
 function parseRecords(text: string): Array<{ record: string[]; info: { lines: number } }> {
-  return parse(text, {
+  // One line ending: pasted text mixes \n and \r\n (spreadsheet + editor), which would shift the
+  // line numbers the page reports.
+  return parse(text.replace(/\r\n?/g, '\n'), {
     delimiter: [';', '\t', ','],
     bom: true,
     info: true,
