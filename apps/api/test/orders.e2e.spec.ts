@@ -158,8 +158,11 @@ describe('orders (end to end)', () => {
     // The cart estimates shipping to the default ship-to address: what checkout will charge.
     const estimate = (
       await call<{
-        cart: { shipping: { amount: string }; tax: { amount: string }; total: { amount: string } };
-      }>(tokens.buyer, `{ cart { shipping { amount } tax { amount } total { amount } } }`)
+        cart: Record<'subtotal' | 'shipping' | 'tax' | 'total', { amount: string }>;
+      }>(
+        tokens.buyer,
+        `{ cart { subtotal { amount } shipping { amount } tax { amount } total { amount } } }`,
+      )
     ).data!.cart;
     const res = await place(tokens.buyer, {
       poNumber: ' PO-2026-001 ',
@@ -190,7 +193,12 @@ describe('orders (end to end)', () => {
     );
     expect(order.vat.reduce((s, r) => s + cents(r.tax.amount), 0)).toBe(cents(order.tax.amount));
     expect(order.history).toEqual([{ status: 'PLACED', note: null }]);
-    expect(estimate).toEqual({ shipping: order.shipping, tax: order.tax, total: order.total });
+    expect(estimate).toEqual({
+      subtotal: { amount: order.subtotal.amount },
+      shipping: order.shipping,
+      tax: order.tax,
+      total: order.total,
+    });
     expect(await stock(a)).toBe(stockBefore - 3);
     expect(await creditUsed()).toBe(creditBefore + cents(order.total.amount));
     const cart = await call<{ cart: { lines: unknown[] } | null }>(

@@ -71,7 +71,7 @@ function toCart(ctx: TenantContext, view: CartView): CartType {
       unitPrice: money(view.priced.lines[i].unitMinor),
       lineTotal: money(view.priced.lines[i].netMinor),
     })),
-    subtotal: money(totals.netMinor),
+    subtotal: money(view.priced.totals.netMinor),
     shipping: view.estimate ? money(view.estimate.shippingMinor) : null,
     tax: money(totals.taxMinor),
     total: money(totals.grossMinor),
