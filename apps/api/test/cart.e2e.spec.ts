@@ -20,10 +20,11 @@ type Cart = {
     lineTotal: { amount: string };
   }>;
   subtotal: { amount: string };
+  shipping: { amount: string } | null;
   tax: { amount: string };
   total: { amount: string };
 };
-const CART = `lines { sku quantity unitPrice { amount } lineTotal { amount } } subtotal { amount } tax { amount } total { amount }`;
+const CART = `lines { sku quantity unitPrice { amount } lineTotal { amount } } subtotal { amount } shipping { amount } tax { amount } total { amount }`;
 
 /** Carts through the storefront API: real users of the demo companies, prices from the engine. */
 describe('cart (end to end)', () => {
@@ -105,10 +106,16 @@ describe('cart (end to end)', () => {
         lineTotal: { amount: formatDecimal(cents(shown.unit.amount) * 3, 'EUR') },
       },
     ]);
+    // Shipping to the company's default ship-to address (NL) is estimated and taxed like the goods.
+    expect(cart.shipping).not.toBeNull();
+    const shipping = cents(cart.shipping!.amount);
     expect(cents(cart.tax.amount)).toBe(
-      Number(roundHalfUp(BigInt(cents(cart.subtotal.amount)) * 21n, 100n)),
+      Number(roundHalfUp(BigInt(cents(cart.subtotal.amount)) * 21n, 100n)) +
+        Number(roundHalfUp(BigInt(shipping) * 21n, 100n)),
     );
-    expect(cents(cart.total.amount)).toBe(cents(cart.subtotal.amount) + cents(cart.tax.amount));
+    expect(cents(cart.total.amount)).toBe(
+      cents(cart.subtotal.amount) + shipping + cents(cart.tax.amount),
+    );
     // Adding again adds up.
     const again = await call<{ addToCart: Cart }>(
       tokens.buyer,
