@@ -264,4 +264,52 @@ describe('microsite checkout in a browser (end to end)', () => {
       120_000,
     );
   }
+
+  // The other two demo tenants: the public prospect shop (anonymous, list prices) and the
+  // English-first key account (signed in). Home page at both widths, axe, no sideways scroll.
+  for (const tenant of [
+    { slug: 'vitrine-shop', host: 'vitrine-shop.localhost', buyer: null },
+    {
+      slug: 'autoparts-delta',
+      host: 'autoparts-delta.localhost',
+      buyer: 'purchasing@autoparts-delta.example',
+    },
+  ]) {
+    maybe(
+      `${tenant.slug}: the home page in its theme at 375 and 1440 px`,
+      async () => {
+        const origin = `http://${tenant.host}:${api.port}`;
+        const context: BrowserContext = await browser.newContext({ locale: 'en-GB' });
+        const tab = await context.newPage();
+        const problems: string[] = [];
+        try {
+          if (tenant.buyer) {
+            await tab.goto(`${origin}/login`);
+            await tab.getByLabel(/e-mail/i).fill(tenant.buyer);
+            await tab.getByLabel(/password/i).fill(DEMO_PASSWORD);
+            await tab.getByRole('button', { name: /sign in/i }).click();
+            await tab.waitForURL(`${origin}/`);
+          }
+          for (const width of [375, 1440]) {
+            await tab.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+            await tab.goto(`${origin}/`);
+            await expect(tab.locator('article.product').count()).resolves.toBeGreaterThan(0);
+            await tab.screenshot({
+              path: join(SCREENSHOTS, `${tenant.slug}-home-${width}.png`),
+              fullPage: true,
+            });
+            await tab.screenshot({
+              path: join(SCREENSHOTS, `${tenant.slug}-home-${width}-top.png`),
+            });
+            await expectNoSidewaysScroll(tab);
+          }
+          problems.push(...(await axeProblems(tab)));
+        } finally {
+          await context.close();
+        }
+        expect(problems).toEqual([]);
+      },
+      60_000,
+    );
+  }
 });
