@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { httpRequest, type TestDatabase } from '@vitrine/testing';
 import {
   buyerGql,
@@ -9,10 +8,10 @@ import {
   testConfig,
   type RunningApp,
 } from './test-app';
+import { chromiumAvailable, launchChromium } from './browser';
 
 const JANSEN = 'jansen-bouw.localhost';
 const ZORG = 'zorggroep-noord.localhost';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Prices of a variant through the GraphQL API, for comparison with the page. */
 async function apiPrice(
@@ -175,26 +174,12 @@ describe('microsite home page (end to end)', () => {
   describe('in a headless browser', () => {
     let browser: Browser;
     // CI installs Chromium (.ci/run) and must run this; a laptop without it is told so.
-    const available = existsSync(CHROMIUM);
-    if (!available && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}`);
+    const available = chromiumAvailable();
     const maybe = available ? it : it.skip;
-    if (!available)
-      console.warn(`Browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
 
     beforeAll(async () => {
       if (!available) return;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
     });
     afterAll(async () => browser?.close());
 

@@ -1,7 +1,7 @@
 import axe from 'axe-core';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { PasswordService } from '@vitrine/accounts';
 import { readMailbox } from '@vitrine/notifications';
 import { OutboxWorker } from '@vitrine/outbox';
@@ -14,9 +14,9 @@ import {
   testConfig,
   type RunningApp,
 } from './test-app';
+import { chromiumAvailable, launchChromium } from './browser';
 import { DEMO_PASSWORD } from './site-visitor';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
 
 /** The two demo key-account sites the issue's proof walks through, with a demo buyer each. */
@@ -50,12 +50,8 @@ interface AxeViolation {
  * for serious and critical violations.
  */
 describe('microsite checkout in a browser (end to end)', () => {
-  const available = existsSync(CHROMIUM);
-  // CI installs Chromium (.ci/run) and must run this; a laptop without it is told so.
-  if (!available && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}`);
+  const available = chromiumAvailable();
   const maybe = available ? it : it.skip;
-  if (!available)
-    console.warn(`Browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
 
   let db: TestDatabase;
   let api: RunningApp;
@@ -70,18 +66,7 @@ describe('microsite checkout in a browser (end to end)', () => {
     await sql(`UPDATE app_user SET status = 'ACTIVE', password_hash = $1`, [hash]);
     mkdirSync(SCREENSHOTS, { recursive: true });
     if (!available) return;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

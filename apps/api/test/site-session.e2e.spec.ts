@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { PasswordService } from '@vitrine/accounts';
 import { readMailbox } from '@vitrine/notifications';
 import { OutboxWorker } from '@vitrine/outbox';
@@ -11,10 +10,10 @@ import {
 } from '@vitrine/testing';
 import type { Role } from '@vitrine/tenancy';
 import { maintenanceSql, seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
+import { chromiumAvailable, launchChromium } from './browser';
 
 const JANSEN = 'jansen-bouw.localhost';
 const ZORG = 'zorggroep-noord.localhost';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 
 /** A visitor: their cookies, kept like a browser keeps them (per host, as set). */
@@ -584,24 +583,12 @@ describe('microsite sessions (end to end)', () => {
 
   describe('in a headless browser', () => {
     let browser: Browser;
-    const available = existsSync(CHROMIUM);
-    if (!available && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}`);
+    const available = chromiumAvailable();
     const maybe = available ? it : it.skip;
 
     beforeAll(async () => {
       if (!available) return;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
     });
     afterAll(async () => browser?.close());
 
