@@ -138,6 +138,15 @@ describe('microsite home page (end to end)', () => {
     expect(en.body).toContain('Prices excl. VAT');
   });
 
+  it("renders a theme's own partial on its tenant's site only", async () => {
+    const zorg = await page(ZORG, '/', { accept: 'text/html' });
+    expect(zorg.body).toContain('class="footer footer-zorggroep"');
+    expect(zorg.body).toContain('de volgende werkdag op de afdeling');
+    const jansen = await page(JANSEN, '/', { accept: 'text/html' });
+    expect(jansen.body).toContain('<footer class="footer">');
+    expect(jansen.body).not.toContain('footer-zorggroep');
+  });
+
   it('escapes what the visitor typed', async () => {
     const res = await page(JANSEN, `/?q=${encodeURIComponent('<script>alert(1)</script>')}`);
     expect(res.status).toBe(200);
