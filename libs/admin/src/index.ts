@@ -4,3 +4,4 @@ export * from './demo-seed.service';
 export * from './admin.module';
 export * from './api';
 export * from './bench-buyers';
+export * from './audit';

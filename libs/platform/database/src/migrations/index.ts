@@ -6,6 +6,7 @@ import { Accounts1764400000000 } from './1764400000000-accounts';
 import { Carts1764500000000 } from './1764500000000-carts';
 import { Orders1764600000000 } from './1764600000000-orders';
 import { WebSessions1764700000000 } from './1764700000000-web-sessions';
+import { AdminAccounts1764800000000 } from './1764800000000-admin-accounts';
 
 /** Every migration, in order. A new migration is added here (and only here). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Carts1764500000000,
   Orders1764600000000,
   WebSessions1764700000000,
+  AdminAccounts1764800000000,
 ];
