@@ -5,3 +5,4 @@ export * from './admin.module';
 export * from './api';
 export * from './bench-buyers';
 export * from './audit';
+export * from './kpis';

@@ -4,6 +4,8 @@ import { AdminGuard } from './admin-access';
 import { AdminOrderResolver } from './admin-order.resolver';
 import { AdminQuoteResolver } from './admin-quote.resolver';
 import { AdminTokenModule } from './admin-token.module';
+import { TenantKpisResolver } from '../kpis/tenant-kpis.resolver';
+import { TenantKpisService } from '../kpis/tenant-kpis.service';
 
 /**
  * The admin GraphQL API (served at /admin/graphql on the admin host, its own schema). The
@@ -12,6 +14,12 @@ import { AdminTokenModule } from './admin-token.module';
  */
 @Module({
   imports: [AdminTokenModule, OrderingSellerModule],
-  providers: [AdminGuard, AdminQuoteResolver, AdminOrderResolver],
+  providers: [
+    AdminGuard,
+    AdminQuoteResolver,
+    AdminOrderResolver,
+    TenantKpisService,
+    TenantKpisResolver,
+  ],
 })
 export class AdminApiModule {}
