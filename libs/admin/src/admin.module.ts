@@ -5,6 +5,7 @@ import { PricingModule } from '@vitrine/pricing';
 import { AdminTokenModule } from './api/admin-token.module';
 import { DemoSeedService } from './demo-seed.service';
 import { TenantSyncService } from './tenant-sync.service';
+import { TenantsAdminModule } from './tenants-api/tenants-api.module';
 
 /**
  * Provisioning: declarative tenants and the demo world, and admin tokens (for the CLI). The
@@ -12,8 +13,8 @@ import { TenantSyncService } from './tenant-sync.service';
  * resolvers, which must not reach the admin schema.
  */
 @Module({
-  imports: [CatalogModule, PricingModule, AccountsModule, AdminTokenModule],
+  imports: [CatalogModule, PricingModule, AccountsModule, AdminTokenModule, TenantsAdminModule],
   providers: [TenantSyncService, DemoSeedService],
-  exports: [TenantSyncService, DemoSeedService, AdminTokenModule],
+  exports: [TenantSyncService, DemoSeedService, AdminTokenModule, TenantsAdminModule],
 })
 export class AdminModule {}

@@ -6,3 +6,4 @@ export * from './api';
 export * from './bench-buyers';
 export * from './audit';
 export * from './kpis';
+export * from './tenants-api';

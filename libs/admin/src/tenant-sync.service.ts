@@ -41,6 +41,16 @@ export interface SyncOptions {
   dryRun?: boolean;
   /** Rebuild assortments even of unchanged tenants (after a catalog change). */
   rematerialize?: boolean;
+  /** Refuse (CONFLICT, nothing applied) a tenant whose slug exists already: creation only. */
+  createOnly?: boolean;
+  /**
+   * Runs inside the sync's transaction after every tenant is written (the audit log's row of
+   * the change): it commits or rolls back with the change.
+   */
+  inTransaction?: (
+    em: EntityManager,
+    written: Array<{ slug: string; id: string }>,
+  ) => Promise<void>;
 }
 
 interface ExistingTenant {
@@ -48,6 +58,8 @@ interface ExistingTenant {
   slug: string;
   settings: TenantSettings & { sourceHash?: string; sourceFields?: Record<string, string> };
   version: number;
+  /** The declared tenant (tenant.source); null for tenants written before it was kept. */
+  source: unknown;
 }
 
 /**
@@ -122,17 +134,27 @@ export class TenantSyncService {
             (other) => other.spec.slug === o.slug && !other.spec.domains.includes(o.domain),
           )
         ) {
-          problem(
-            `domains[${spec.domains.indexOf(o.domain)}]`,
-            `domain "${o.domain}" already belongs to tenant "${o.slug}"`,
-          );
+          problems.push({
+            file: t.file,
+            path: `domains[${spec.domains.indexOf(o.domain)}]`,
+            message: `domain "${o.domain}" already belongs to tenant "${o.slug}"`,
+            code: 'CONFLICT',
+          });
         }
       }
       const before = existing.get(spec.slug);
+      if (before && options.createOnly)
+        problems.push({
+          file: t.file,
+          path: 'slug',
+          message: `a tenant with slug "${spec.slug}" exists already`,
+          code: 'CONFLICT',
+        });
       const hash = sourceHash(t);
+      // A tenant written before its declaration was kept is rewritten once, to keep it.
       const action: PlanAction = !before
         ? 'create'
-        : before.settings.sourceHash === hash
+        : before.settings.sourceHash === hash && before.source
           ? 'unchanged'
           : 'update';
       plans.push({
@@ -147,6 +169,7 @@ export class TenantSyncService {
     if (options.dryRun) return plans;
 
     const changedIds: string[] = [];
+    const written: Array<{ slug: string; id: string }> = [];
     await this.db.maintenance(async (em) => {
       // Release the domains of every tenant about to be rewritten first, so that two tenants
       // can swap or move domains within one sync regardless of their order.
@@ -161,10 +184,11 @@ export class TenantSyncService {
         let id: string;
         if (plan.action === 'unchanged') id = (existing.get(t.spec.slug) as ExistingTenant).id;
         else {
-          const written = await this.write(em, t, existing.get(t.spec.slug), priceLists);
-          id = written.id;
+          const result = await this.write(em, t, existing.get(t.spec.slug), priceLists, options);
+          id = result.id;
+          written.push({ slug: t.spec.slug, id });
           const site = { id, name: t.spec.name, domains: t.spec.domains };
-          plan.invitations = written.invitations.map((inv) => ({
+          plan.invitations = result.invitations.map((inv) => ({
             email: inv.email,
             link: this.invitations.link(site, inv, 'INVITATION'),
           }));
@@ -172,6 +196,7 @@ export class TenantSyncService {
         plan.assortment = await this.assortment.materialize(id, t.spec.assortment, em);
         changedIds.push(id);
       }
+      await options.inTransaction?.(em, written);
     });
     if (changedIds.length) {
       await this.db.refreshStatistics([
@@ -191,6 +216,7 @@ export class TenantSyncService {
     t: LoadedTenant,
     before: ExistingTenant | undefined,
     priceLists: Map<string, { id: number; currency: string }>,
+    options: SyncOptions,
   ): Promise<{ id: string; invitations: Invitation[] }> {
     const { spec } = t;
     const priceListIds = spec.priceLists.map((code) => (priceLists.get(code) as { id: number }).id);
@@ -226,11 +252,12 @@ export class TenantSyncService {
     };
     const status = spec.status.toUpperCase() as TenantStatus;
     const [row] = (await em.query(
-      `INSERT INTO tenant (slug, name, status, locales, currency, public_browsing, show_list_prices, theme, settings, time_zone)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO tenant (slug, name, status, locales, currency, public_browsing, show_list_prices, theme, settings, time_zone, source)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, locales = EXCLUDED.locales,
          currency = EXCLUDED.currency, time_zone = EXCLUDED.time_zone, public_browsing = EXCLUDED.public_browsing, show_list_prices = EXCLUDED.show_list_prices,
-         theme = EXCLUDED.theme, settings = EXCLUDED.settings, version = tenant.version + 1, updated_at = now()
+         theme = EXCLUDED.theme, settings = EXCLUDED.settings, source = EXCLUDED.source, version = tenant.version + 1, updated_at = now()
+         WHERE NOT $12::boolean
        RETURNING id`,
       [
         spec.slug,
@@ -243,8 +270,20 @@ export class TenantSyncService {
         JSON.stringify(theme),
         JSON.stringify(settings),
         spec.timeZone ?? DEFAULT_TIME_ZONE,
+        JSON.stringify(spec),
+        options.createOnly === true,
       ],
     )) as Array<{ id: string }>;
+    // No row: createOnly met a tenant created since the plan was made (a concurrent create).
+    if (!row)
+      throw new TenantFileError([
+        {
+          file: t.file,
+          path: 'slug',
+          message: `a tenant with slug "${spec.slug}" exists already`,
+          code: 'CONFLICT',
+        },
+      ]);
     const id = row.id;
     await em.query(`DELETE FROM tenant_domain WHERE tenant_id = $1`, [id]);
     // An archived tenant frees its domains for others.
@@ -364,7 +403,7 @@ export class TenantSyncService {
 
   private async existing(slugs: string[]): Promise<Map<string, ExistingTenant>> {
     const rows = await this.db.query<ExistingTenant>(
-      `SELECT id, slug, settings, version FROM tenant WHERE slug = ANY($1::text[])`,
+      `SELECT id, slug, settings, version, source FROM tenant WHERE slug = ANY($1::text[])`,
       [slugs],
     );
     return new Map(rows.map((r) => [r.slug, r]));
@@ -398,9 +437,13 @@ function companyCountry(
   return company.vatId ? countryOfVatId(company.vatId) : sellerCountry;
 }
 
+/**
+ * Hash of a value's canonical JSON (keys sorted): the declaration comes back from jsonb and
+ * from an exported file with its keys in another order, and must still count as unchanged.
+ */
 function digest(value: unknown): string {
   return createHash('sha256')
-    .update(JSON.stringify(value ?? null))
+    .update(JSON.stringify(value ?? null, (_key, v: unknown) => sortedKeys(v)))
     .digest('base64url')
     .slice(0, 16);
 }
@@ -421,4 +464,11 @@ function changedFields(
 ): string[] {
   if (!before) return Object.keys(after);
   return Object.keys(after).filter((k) => before[k] !== after[k]);
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }

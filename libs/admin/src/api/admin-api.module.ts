@@ -4,6 +4,8 @@ import { AdminGuard } from './admin-access';
 import { AdminOrderResolver } from './admin-order.resolver';
 import { AdminQuoteResolver } from './admin-quote.resolver';
 import { AdminTokenModule } from './admin-token.module';
+import { TenantAdminResolver } from '../tenants-api/tenant-admin.resolver';
+import { TenantsAdminModule } from '../tenants-api/tenants-api.module';
 import { TenantKpisResolver } from '../kpis/tenant-kpis.resolver';
 import { TenantKpisService } from '../kpis/tenant-kpis.service';
 
@@ -13,11 +15,12 @@ import { TenantKpisService } from '../kpis/tenant-kpis.service';
  * module with storefront resolvers.
  */
 @Module({
-  imports: [AdminTokenModule, OrderingSellerModule],
+  imports: [AdminTokenModule, OrderingSellerModule, TenantsAdminModule],
   providers: [
     AdminGuard,
     AdminQuoteResolver,
     AdminOrderResolver,
+    TenantAdminResolver,
     TenantKpisService,
     TenantKpisResolver,
   ],

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'n
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 
 /** A person who logs in for the tenant's company (company.users[] in tenant.yaml). */
 export interface TenantFileUser {
@@ -101,6 +101,11 @@ export interface TenantFileProblem {
   /** 1-based line in the file, when it can be determined. */
   line?: number;
   message: string;
+  /**
+   * CONFLICT when the file is fine but clashes with what exists (a domain of another tenant, a
+   * slug taken); absent for plain invalid input. The admin API maps it to its error code.
+   */
+  code?: 'CONFLICT';
 }
 
 /**
@@ -588,7 +593,16 @@ interface Candidate {
 function loadOne(file: string, problems: TenantFileProblem[]): Candidate | null {
   const parsed = readYaml(file, problems);
   if (!parsed) return null;
-  const { data, reporter } = parsed;
+  return checkOne(file, parsed.data, parsed.reporter, problems);
+}
+
+/** The checks of one tenant's data, wherever it came from (a file, the admin API). */
+function checkOne(
+  file: string,
+  data: Record<string, unknown>,
+  reporter: Reporter,
+  problems: TenantFileProblem[],
+): Candidate {
   const before = problems.length;
   validate(data, validateTenant, reporter);
   // The checks below run on whatever is usable even if the schema failed, so that one round
@@ -641,6 +655,24 @@ export function loadTenantFile(file: string): LoadedTenant {
   const problems: TenantFileProblem[] = [];
   const candidate = loadOne(resolve(file), problems);
   if (problems.length || !candidate?.loaded) throw new TenantFileError(sortProblems(problems));
+  return candidate.loaded;
+}
+
+/**
+ * Validates a tenant given as data (the admin API, `vitrine tenant create`) exactly as a
+ * tenant.yaml at `file` would be: the same schema, defaults and checks, and the theme folder
+ * resolved relative to the file's folder. `data` is not modified.
+ *
+ * @throws TenantFileError listing every problem (paths without line numbers).
+ */
+export function loadTenantSpec(data: Record<string, unknown>, file: string): LoadedTenant {
+  const problems: TenantFileProblem[] = [];
+  const abs = resolve(file);
+  const copy = structuredClone(data);
+  // A document built from data has no source ranges: problems carry paths, no lines.
+  const source = new YamlSource(abs, new Document(copy), new LineCounter());
+  const candidate = checkOne(abs, copy, new Reporter(problems, source), problems);
+  if (problems.length || !candidate.loaded) throw new TenantFileError(sortProblems(problems));
   return candidate.loaded;
 }
 

@@ -7,6 +7,7 @@ import { Carts1764500000000 } from './1764500000000-carts';
 import { Orders1764600000000 } from './1764600000000-orders';
 import { WebSessions1764700000000 } from './1764700000000-web-sessions';
 import { AdminAccounts1764800000000 } from './1764800000000-admin-accounts';
+import { TenantSource1764810000000 } from './1764810000000-tenant-source';
 import { KpiIndexes1764900000000 } from './1764900000000-kpi-indexes';
 
 /** Every migration, in order. A new migration is added here (and only here). */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   Orders1764600000000,
   WebSessions1764700000000,
   AdminAccounts1764800000000,
+  TenantSource1764810000000,
   KpiIndexes1764900000000,
 ];
