@@ -268,8 +268,10 @@ describe('admin API (end to end)', () => {
       await expect(tokens.sign('', 1)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
       await expect(tokens.sign('ops', 0)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
       await expect(tokens.sign('ops', 10_000)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+      // A bootstrap token (`vitrine admin token`): no account behind it, a super admin.
       await expect(tokens.verify((await tokens.sign('ops', 1)).token)).resolves.toEqual({
         subject: 'ops',
+        roles: ['SUPER_ADMIN'],
       });
     });
   });

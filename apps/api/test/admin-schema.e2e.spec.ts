@@ -99,7 +99,8 @@ describe('admin schema', () => {
     const adminOnly = Object.keys(admin.getTypeMap()).filter(
       (t) =>
         t.startsWith('Admin') ||
-        ['QuoteOfferLineInput', 'TrackingInput', 'AdminOrderTracking'].includes(t),
+        ['QuoteOfferLineInput', 'TrackingInput', 'AdminOrderTracking'].includes(t) ||
+        t.startsWith('Audit'),
     );
     expect(adminOnly.length).toBeGreaterThan(5);
     for (const t of adminOnly) expect(storefront.getType(t)).toBeUndefined();
@@ -107,6 +108,7 @@ describe('admin schema', () => {
     expect(storefront.getMutationType()?.getFields().setOrderStatus).toBeUndefined();
     for (const t of ['Product', 'Cart', 'Tenant', 'User']) expect(admin.getType(t)).toBeUndefined();
     expect(Object.keys(admin.getQueryType()!.getFields()).sort()).toEqual([
+      'auditLog',
       'order',
       'orders',
       'quotes',
@@ -116,6 +118,7 @@ describe('admin schema', () => {
     ]);
     expect(Object.keys(admin.getMutationType()!.getFields()).sort()).toEqual([
       'addTenantDomain',
+      'adminLogin',
       'createTenant',
       'offerQuote',
       'removeTenantDomain',

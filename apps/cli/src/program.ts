@@ -17,6 +17,8 @@ import { ADMIN_TOKEN_MAX_TTL_HOURS, AdminTokenService } from '@vitrine/admin';
 import { CliModule } from './cli.module';
 import { importSummary, ImportProgressReporter } from './import-progress';
 import { registerOutboxCommands } from './outbox-commands';
+import { registerTenantCommands } from './tenant-commands';
+import { registerAdminCommands } from './admin-commands';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, invalidInput: 3, rowsRejected: 4 } as const;
@@ -129,6 +131,7 @@ export function buildProgram(config: () => AppConfig): Command {
         printPlans(plans, opts.json, opts.dryRun, c.env !== 'production');
       });
     });
+  registerTenantCommands(program, tenants, config, withServices, migrateEmbedded);
 
   const imports = program
     .command('import')
@@ -184,7 +187,7 @@ export function buildProgram(config: () => AppConfig): Command {
   admin
     .command('token')
     .description(
-      `Print an admin token for /admin/graphql on the admin host (expires; at most ${ADMIN_TOKEN_MAX_TTL_HOURS} h)`,
+      `Print a SUPER_ADMIN bootstrap token for /admin/graphql on the admin host, for development and for creating the first admin accounts (no account behind it; expires, at most ${ADMIN_TOKEN_MAX_TTL_HOURS} h)`,
     )
     .option('--subject <name>', "the admin's name or e-mail, recorded with every change", 'admin')
     .option('--ttl <hours>', 'lifetime in hours', hours, 12)
@@ -205,6 +208,7 @@ export function buildProgram(config: () => AppConfig): Command {
       );
     });
 
+  registerAdminCommands(admin, config, withServices, migrateEmbedded);
   registerOutboxCommands(program, config, withServices);
 
   return program;

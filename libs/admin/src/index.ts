@@ -5,5 +5,6 @@ export * from './admin.module';
 export * from './api';
 export * from './bench-buyers';
 export * from './audit';
+export * from './accounts';
 export * from './kpis';
 export * from './tenants-api';

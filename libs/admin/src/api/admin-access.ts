@@ -21,7 +21,11 @@ import {
  * (A storefront operation finds no tenant here and is refused by the AccessGuard.)
  */
 export function createAdminGraphQLContext(req: FastifyRequest): GraphQLRequestContext {
-  return { ...createGraphQLRequestContext(undefined, req.ip), admin: req.adminIdentity };
+  return {
+    ...createGraphQLRequestContext(undefined, req.ip),
+    admin: req.adminIdentity,
+    adminEndpoint: true,
+  };
 }
 
 function adminOf(execution: ExecutionContext): AdminIdentity | undefined {

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { OrderingSellerModule } from '@vitrine/ordering';
 import { AdminGuard } from './admin-access';
+import { AdminAuditResolver } from './admin-audit.resolver';
+import { AdminLoginResolver } from './admin-login.resolver';
 import { AdminOrderResolver } from './admin-order.resolver';
 import { AdminQuoteResolver } from './admin-quote.resolver';
 import { AdminTokenModule } from './admin-token.module';
@@ -18,6 +20,8 @@ import { TenantKpisService } from '../kpis/tenant-kpis.service';
   imports: [AdminTokenModule, OrderingSellerModule, TenantsAdminModule],
   providers: [
     AdminGuard,
+    AdminLoginResolver,
+    AdminAuditResolver,
     AdminQuoteResolver,
     AdminOrderResolver,
     TenantAdminResolver,

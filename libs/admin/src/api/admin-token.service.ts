@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
 import type { AdminIdentity } from '@vitrine/tenancy';
+import { AdminAccountService } from '../accounts/admin-account.service';
 
 /** The `aud` of every admin token; storefront access tokens carry none. */
 export const ADMIN_TOKEN_AUDIENCE = 'vitrine-admin';
@@ -12,6 +13,8 @@ const ISSUER = 'vitrine';
 /** Longest lifetime of an admin token: they cannot be revoked one by one (rotate the secret). */
 export const ADMIN_TOKEN_MAX_TTL_HOURS = 720;
 const SUBJECT = /^[^\p{Cc}]{1,200}$/u;
+/** The `kind` claim of a token issued to an admin account by `adminLogin`. */
+const ACCOUNT_KIND = 'account';
 
 /** A freshly signed admin token. */
 export interface IssuedAdminToken {
@@ -21,8 +24,15 @@ export interface IssuedAdminToken {
 }
 
 /**
- * Admin tokens: JWT HS256 with `aud: vitrine-admin`, `sub` = the admin's name or e-mail, and an
- * expiry. They are signed with a key derived from the installation's token secret
+ * Admin tokens: JWT HS256 with `aud: vitrine-admin` and an expiry, of two kinds:
+ * - account tokens (`adminLogin`): `sub` = the admin account's id, `kind: account`, `roles`. On
+ *   every request the account is read again (AdminAccountService.identity): a DEACTIVATED or
+ *   deleted account's tokens stop working at once, and the roles and tenant assignments that
+ *   count are the current ones (the `roles` claim is informative only).
+ * - bootstrap tokens (`vitrine admin token`, for development and for creating the first
+ *   accounts): `sub` = a name or e-mail, no account behind them, SUPER_ADMIN.
+ *
+ * Both are They are signed with a key derived from the installation's token secret
  * (AUTH_TOKEN_SECRET, or the per-installation secret in the database) for this purpose only,
  * so a buyer's access token can never pass as an admin token, nor an admin token as a buyer's
  * — the signature fails both ways before any claim is read, and the audience is checked too.
@@ -34,6 +44,7 @@ export class AdminTokenService implements OnModuleInit {
   constructor(
     private readonly db: TenantDb,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly accounts: AdminAccountService,
   ) {}
 
   /** Loads the key at start, so verifying a request never waits on the database. */
@@ -41,17 +52,35 @@ export class AdminTokenService implements OnModuleInit {
     await this.secret();
   }
 
+  /** A bootstrap token (SUPER_ADMIN, no account): `vitrine admin token`. */
   async sign(subject: string, ttlHours: number): Promise<IssuedAdminToken> {
     const sub = subject.trim();
     if (!SUBJECT.test(sub))
       throw VitrineError.badInput('The admin subject is a name or e-mail of 1 to 200 characters.');
+    return this.issue(sub, {}, ttlHours);
+  }
+
+  /** A token for an admin account (after `adminLogin` checked its password). */
+  async signAccount(
+    adminId: string,
+    roles: readonly string[],
+    ttlHours: number,
+  ): Promise<IssuedAdminToken> {
+    return this.issue(adminId, { kind: ACCOUNT_KIND, roles: [...roles] }, ttlHours);
+  }
+
+  private async issue(
+    sub: string,
+    claims: Record<string, unknown>,
+    ttlHours: number,
+  ): Promise<IssuedAdminToken> {
     if (!Number.isFinite(ttlHours) || ttlHours <= 0 || ttlHours > ADMIN_TOKEN_MAX_TTL_HOURS)
       throw VitrineError.badInput(
         `The lifetime of an admin token is more than 0 and at most ${ADMIN_TOKEN_MAX_TTL_HOURS} hours.`,
       );
     const ttlSeconds = Math.max(1, Math.round(ttlHours * 3600));
     const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({})
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(sub)
       .setIssuer(ISSUER)
@@ -74,7 +103,7 @@ export class AdminTokenService implements OnModuleInit {
   }
 
   async verify(token: string): Promise<AdminIdentity> {
-    let payload: { sub?: unknown };
+    let payload: { sub?: unknown; kind?: unknown };
     try {
       ({ payload } = await jwtVerify(token, await this.secret(), {
         issuer: ISSUER,
@@ -91,7 +120,18 @@ export class AdminTokenService implements OnModuleInit {
     }
     if (typeof payload.sub !== 'string' || !SUBJECT.test(payload.sub))
       throw unauthenticated('The bearer token is not a valid admin token of this installation.');
-    return Object.freeze({ subject: payload.sub });
+    if (payload.kind === ACCOUNT_KIND) {
+      const identity = await this.accounts.identity(payload.sub);
+      if (!identity)
+        throw unauthenticated(
+          'This admin account is deactivated or no longer exists; its tokens no longer work.',
+        );
+      return identity;
+    }
+    if (payload.kind !== undefined)
+      throw unauthenticated('The bearer token is not a valid admin token of this installation.');
+    // A bootstrap token: whoever holds the installation's secret is a super admin anyway.
+    return Object.freeze({ subject: payload.sub, roles: Object.freeze(['SUPER_ADMIN']) });
   }
 
   private secret(): Promise<Uint8Array> {

@@ -5,3 +5,4 @@ export * from './admin-access';
 export * from './admin.types';
 export * from './admin-api.module';
 export * from './reachable-schema';
+export * from './admin-account.types';

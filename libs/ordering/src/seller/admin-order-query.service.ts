@@ -12,6 +12,8 @@ export interface SellerOrderFilter {
   /** A tenant's slug; all tenants when absent. */
   tenant?: string | null;
   status?: OrderStatusName | null;
+  /** Only these tenants (ids) — an account manager's; no restriction when absent. */
+  tenantIds?: readonly string[] | null;
   first: number;
   after?: string | null;
 }
@@ -43,6 +45,10 @@ export class AdminOrderQueryService {
     if (filter.status) {
       params.push(filter.status);
       where.push(`o.status = $${params.length}`);
+    }
+    if (filter.tenantIds) {
+      params.push([...filter.tenantIds]);
+      where.push(`o.tenant_id = ANY($${params.length}::uuid[])`);
     }
     if (cursor) {
       params.push(cursor.createdAt, cursor.id);

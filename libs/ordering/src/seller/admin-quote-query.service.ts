@@ -7,6 +7,8 @@ import type { QuoteStatusName } from './statuses';
 
 export interface SellerQuoteFilter {
   status?: QuoteStatusName | null;
+  /** Only these tenants (ids) — an account manager's; no restriction when absent. */
+  tenantIds?: readonly string[] | null;
   first: number;
   after?: string | null;
 }
@@ -29,6 +31,10 @@ export class AdminQuoteQueryService {
     if (filter.status) {
       params.push(filter.status);
       where.push(`q.status = $${params.length}`);
+    }
+    if (filter.tenantIds) {
+      params.push([...filter.tenantIds]);
+      where.push(`q.tenant_id = ANY($${params.length}::uuid[])`);
     }
     if (filter.after) {
       const key = decodeCreatedCursor(filter.after);

@@ -7,3 +7,4 @@ export * from './admin-order-query.service';
 export * from './quote-offer.service';
 export * from './order-status.service';
 export * from './ordering-seller.module';
+export * from './change-hooks';

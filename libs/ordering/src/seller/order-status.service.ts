@@ -7,6 +7,7 @@ import type { TenantSnapshot } from '@vitrine/tenancy';
 import { releaseReservation } from '../approval.service';
 import { loadOrderDocument } from '../documents';
 import { AdminOrderQueryService } from './admin-order-query.service';
+import type { SellerChangeHooks } from './change-hooks';
 import { loadSellerOrders, type OrderTracking, type SellerOrder } from './seller-order';
 import { SELLER_ORDER_TRANSITIONS, type OrderStatusName } from './statuses';
 
@@ -39,15 +40,20 @@ export class OrderStatusService {
     private readonly outbox: Outbox,
   ) {}
 
-  /** `changedBy`: the admin's subject, written to the status log. */
+  /**
+   * `changedBy`: the admin's subject, written to the status log. `hooks` (the admin API's
+   * authorization and audit log) see the tenant first and the order before and after.
+   */
   async setStatus(
     changedBy: string,
     tenantSlug: string,
     number: string,
     input: OrderStatusChangeInput,
+    hooks: SellerChangeHooks<SellerOrder> = {},
   ): Promise<SellerOrder> {
-    const change = checkInput(input);
     const tenant = await this.orders.tenant(tenantSlug);
+    await hooks.authorize?.(tenant.id);
+    const change = checkInput(input);
     return this.db.run({ tenantId: tenant.id }, async (em) => {
       const [order] = (await em.query(
         `SELECT id, status FROM customer_order
@@ -55,6 +61,7 @@ export class OrderStatusService {
         [tenant.id, number.trim()],
       )) as Array<{ id: string; status: OrderStatusName }>;
       if (!order) throw VitrineError.notFound(`Tenant "${tenant.slug}" has no order "${number}".`);
+      const before = hooks.applied ? (await loadSellerOrders(em, [order.id]))[0] : null;
       const allowed = SELLER_ORDER_TRANSITIONS[order.status] ?? [];
       if (!allowed.includes(change.status))
         throw new VitrineError(
@@ -88,6 +95,7 @@ export class OrderStatusService {
       );
       await this.notify(em, tenant, order.id, change);
       const [changed] = await loadSellerOrders(em, [order.id]);
+      if (before) await hooks.applied?.(em, { tenantId: tenant.id, before, after: changed });
       return changed;
     });
   }

@@ -4,6 +4,7 @@ import { VitrineError } from '@vitrine/errors';
 import { Outbox } from '@vitrine/outbox';
 import { parseDecimal } from '@vitrine/pricing';
 import { loadQuoteDocument } from '../documents';
+import type { SellerChangeHooks } from './change-hooks';
 import { loadSellerQuotes, type SellerQuote } from './seller-quote';
 import { OFFERABLE_QUOTE_STATUSES, type QuoteStatusName } from './statuses';
 
@@ -41,7 +42,11 @@ export class QuoteOfferService {
     lines: readonly QuoteOfferLine[],
     validUntil: Date,
     now: Date = new Date(),
+    hooks: SellerChangeHooks<SellerQuote> = {},
   ): Promise<SellerQuote> {
+    const home = await this.find(number.trim());
+    // The admin API's say (its tenants) comes before anything else about the quote is told.
+    await hooks.authorize?.(home.tenantId);
     if (Number.isNaN(validUntil.getTime()) || validUntil.getTime() <= now.getTime())
       throw VitrineError.badInput(
         `validUntil must be in the future; got ${Number.isNaN(validUntil.getTime()) ? 'an invalid date' : validUntil.toISOString()}.`,
@@ -56,7 +61,6 @@ export class QuoteOfferService {
           duplicateSkus: duplicates,
         },
       );
-    const home = await this.find(number.trim());
     return this.db.run({ tenantId: home.tenantId }, async (em) => {
       const [quote] = (await em.query(
         `SELECT status, currency, contact_email FROM quote WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
@@ -69,6 +73,7 @@ export class QuoteOfferService {
           `Quote ${number} is ${quote.status}: only a REQUESTED or OFFERED quote can be offered.`,
           { currentStatus: quote.status },
         );
+      const before = hooks.applied ? (await loadSellerQuotes(em, [home.id]))[0] : null;
       const quoted = (await em.query(
         `SELECT line_no, sku FROM quote_line WHERE tenant_id = $1 AND quote_id = $2 ORDER BY line_no`,
         [home.tenantId, home.id],
@@ -108,6 +113,7 @@ export class QuoteOfferService {
         },
       ]);
       const [result] = await loadSellerQuotes(em, [home.id]);
+      if (before) await hooks.applied?.(em, { tenantId: home.tenantId, before, after: result });
       return result;
     });
   }

@@ -6,8 +6,20 @@ import type { TenantContext } from './tenant-context';
 
 /** The seller's admin behind a request on the admin endpoint (verified admin token). */
 export interface AdminIdentity {
-  /** The admin's name or e-mail: the token's `sub`. */
+  /**
+   * Who it is, readable: the admin account's e-mail, or the `sub` of a bootstrap token
+   * (`vitrine admin token`). Recorded as `changedBy` in status logs.
+   */
   readonly subject: string;
+  /** The admin account's id; absent for a bootstrap token (no account behind it). */
+  readonly id?: string;
+  /**
+   * The admin's roles (SUPER_ADMIN, ACCOUNT_MANAGER, CATALOG_MANAGER), read per request; a
+   * bootstrap token is SUPER_ADMIN. Missing means none: admin policies fail closed.
+   */
+  readonly roles?: readonly string[];
+  /** The tenants assigned to the admin (ids, for ACCOUNT_MANAGERs), read per request. */
+  readonly tenantIds?: readonly string[];
 }
 
 /** What every storefront resolver finds in the GraphQL context. */
@@ -15,6 +27,8 @@ export interface GraphQLRequestContext {
   ctx: TenantContext | undefined;
   /** Set on the admin endpoint only, never together with `ctx`. */
   admin?: AdminIdentity;
+  /** True on the admin endpoint (with or without an admin: `adminLogin` comes without). */
+  adminEndpoint?: boolean;
   /** The client's address (Fastify's `req.ip`: X-Forwarded-For only from trusted proxies). */
   clientIp: string;
   /** DataLoaders of this request, created on first use (see `loaderFor`). */

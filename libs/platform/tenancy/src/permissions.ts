@@ -64,9 +64,10 @@ export function permissionsOf(roles: readonly Role[]): ReadonlySet<Permission> {
  * - `BROWSE`: the catalog — signed-in users, and anonymous visitors of public (prospect) sites;
  * - `AUTHENTICATED`: any signed-in user (me, logout);
  * - a permission: a signed-in user whose roles grant it;
- * - `ADMIN`: the seller's admins, on the admin endpoint only (never a storefront user).
+ * - `ADMIN`: the seller's admins, on the admin endpoint only (never a storefront user);
+ * - `ADMIN_SIGN_IN`: anyone on the admin endpoint, no admin yet (`adminLogin` only).
  */
-export type Access = 'PUBLIC' | 'AUTHENTICATED' | 'ADMIN' | Permission;
+export type Access = 'PUBLIC' | 'AUTHENTICATED' | 'ADMIN' | 'ADMIN_SIGN_IN' | Permission;
 
 export const ACCESS_METADATA = 'vitrine:access';
 
@@ -79,7 +80,7 @@ export const Allow = (access: Access) => applyDecorators(SetMetadata(ACCESS_META
  */
 export function checkAccess(ctx: TenantContext, access: Access): VitrineError | null {
   if (access === 'PUBLIC') return null;
-  if (access === 'ADMIN')
+  if (access === 'ADMIN' || access === 'ADMIN_SIGN_IN')
     return new VitrineError('FORBIDDEN', "This operation is for the seller's admins only.");
   const user = ctx.user;
   if (access === 'BROWSE' && !user && ctx.tenant.publicBrowsing) return null;
@@ -126,7 +127,16 @@ export class AccessGuard implements CanActivate {
         );
       return true;
     }
-    if (gql.admin)
+    // The admin endpoint's sign-in: the only operation its host hook lets through without a token.
+    if (access === 'ADMIN_SIGN_IN') {
+      if (!gql.adminEndpoint)
+        throw new VitrineError(
+          'FORBIDDEN',
+          'Admins sign in at /admin/graphql on the admin host only.',
+        );
+      return true;
+    }
+    if (gql.admin || gql.adminEndpoint)
       throw new VitrineError(
         'FORBIDDEN',
         'Storefront operations are not served on the admin endpoint.',

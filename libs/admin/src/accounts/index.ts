@@ -1,0 +1,4 @@
+export * from './admin-policy';
+export * from './admin-account.service';
+export * from './admin-login.service';
+export * from './admin-gate.service';
