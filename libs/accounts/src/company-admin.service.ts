@@ -71,9 +71,13 @@ export class CompanyAdminService {
     checkRoles(input.roles);
     const email = normalizeEmail(input.email);
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
-      throw VitrineError.badInput(`"${input.email}" is not an e-mail address.`, {
-        argument: 'email',
-      });
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'users.badEmail',
+        { email: input.email },
+        `"${input.email}" is not an e-mail address.`,
+        { argument: 'email' },
+      );
     const user = await this.db.run(ctx, async (em) => {
       const rows = (await em.query(
         `INSERT INTO app_user (tenant_id, company_id, email, name, roles, spend_limit_minor, can_see_prices)
@@ -91,9 +95,13 @@ export class CompanyAdminService {
         ],
       )) as UserRow[];
       if (!rows[0])
-        throw VitrineError.badInput(`${email} already has an account on this site.`, {
-          argument: 'email',
-        });
+        throw VitrineError.withMessage(
+          'BAD_USER_INPUT',
+          'users.exists',
+          { email },
+          `${email} already has an account on this site.`,
+          { argument: 'email' },
+        );
       const created = toUser(rows[0]);
       await this.invitations.issueAndMail(
         em,
@@ -110,7 +118,13 @@ export class CompanyAdminService {
   async update(ctx: TenantContext, email: string, changes: UserChanges): Promise<UserRecord> {
     if (changes.roles) checkRoles(changes.roles);
     if (changes.spendLimitMinor != null && changes.spendLimitMinor < 0)
-      throw VitrineError.badInput('A spend limit cannot be negative.', { argument: 'spendLimit' });
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'users.negativeLimit',
+        {},
+        'A spend limit cannot be negative.',
+        { argument: 'spendLimit' },
+      );
     return this.db.run(ctx, async (em) => {
       const target = await this.target(em, ctx, email);
       const rows = returnedRows<UserRow>(
@@ -277,11 +291,18 @@ export class CompanyAdminService {
     const target = rows[0];
     if (!target) {
       this.log.warn(`${ctx.user?.id} on ${ctx.tenant.slug} asked for a user outside their company`);
-      throw VitrineError.notFound('No such user in your company.');
+      throw VitrineError.withMessage(
+        'NOT_FOUND',
+        'users.notFound',
+        {},
+        'No such user in your company.',
+      );
     }
     if (target.id === ctx.user?.id)
-      throw new VitrineError(
+      throw VitrineError.withMessage(
         'FORBIDDEN',
+        'users.self',
+        {},
         'You cannot change or deactivate your own account; ask another administrator.',
       );
     return target;
@@ -296,10 +317,22 @@ function companyOf(ctx: TenantContext): string {
 
 function checkRoles(roles: readonly string[]): void {
   if (roles.length === 0)
-    throw VitrineError.badInput('A user needs at least one role.', { argument: 'roles' });
+    throw VitrineError.withMessage(
+      'BAD_USER_INPUT',
+      'users.noRole',
+      {},
+      'A user needs at least one role.',
+      { argument: 'roles' },
+    );
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (unknown.length)
-    throw VitrineError.badInput(`Unknown role(s): ${unknown.join(', ')}.`, { argument: 'roles' });
+    throw VitrineError.withMessage(
+      'BAD_USER_INPUT',
+      'users.unknownRoles',
+      { roles: unknown.join(', ') },
+      `Unknown role(s): ${unknown.join(', ')}.`,
+      { argument: 'roles' },
+    );
 }
 
 async function revokeSessions(em: EntityManager, tenantId: string, userId: string): Promise<void> {

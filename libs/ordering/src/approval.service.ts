@@ -45,8 +45,15 @@ export class ApprovalService {
       )) as Array<{ spend_limit_minor: string | null }>;
       const net = minorFromDb(order.subtotal_minor) + minorFromDb(order.shipping_minor);
       if (me?.spend_limit_minor != null && net > minorFromDb(me.spend_limit_minor))
-        throw new VitrineError(
+        throw VitrineError.withMessage(
           'SPEND_LIMIT_EXCEEDED',
+          'approval.aboveOwnLimit',
+          {
+            number,
+            orderMinor: net,
+            limitMinor: minorFromDb(me.spend_limit_minor),
+            currency: order.currency,
+          },
           `Order ${number} (${formatDecimal(net, order.currency)} ${order.currency} excl. VAT) is above your own limit of ${formatDecimal(minorFromDb(me.spend_limit_minor), order.currency)}; another approver must decide.`,
         );
       await this.setStatus(em, ctx, order.id, 'PLACED', null);
@@ -63,9 +70,13 @@ export class ApprovalService {
   async reject(ctx: TenantContext, number: string, reasonText: string): Promise<OrderView> {
     const reason = reasonText.trim();
     if (!reason || reason.length > MAX_REASON)
-      throw VitrineError.badInput(`Give the requester a reason (1 to ${MAX_REASON} characters).`, {
-        argument: 'reason',
-      });
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'approval.reasonMissing',
+        { max: MAX_REASON },
+        `Give the requester a reason (1 to ${MAX_REASON} characters).`,
+        { argument: 'reason' },
+      );
     return this.decide(ctx, number, async (em, order) => {
       await releaseReservation(em, ctx.tenantId, order.id);
       await this.setStatus(em, ctx, order.id, 'REJECTED', reason);
@@ -95,15 +106,25 @@ export class ApprovalService {
           FOR UPDATE OF o`,
         [ctx.tenantId, companyId, number.trim()],
       )) as PendingRow[];
-      if (!order) throw VitrineError.notFound(`Your company has no order ${number}.`);
+      if (!order)
+        throw VitrineError.withMessage(
+          'NOT_FOUND',
+          'approval.noOrder',
+          { number },
+          `Your company has no order ${number}.`,
+        );
       if (order.placed_by === userId)
-        throw new VitrineError(
+        throw VitrineError.withMessage(
           'FORBIDDEN',
+          'approval.ownOrder',
+          {},
           'You cannot decide on your own order; another approver of your company must.',
         );
       if (order.status !== 'PENDING_APPROVAL')
-        throw new VitrineError(
+        throw VitrineError.withMessage(
           'CONFLICT',
+          'approval.decided',
+          { number, status: order.status },
           `Order ${number} is ${order.status.toLowerCase().replace('_', ' ')}, not waiting for approval.`,
           { status: order.status },
         );

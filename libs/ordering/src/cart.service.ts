@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { normalizeSku, type TaxCategory } from '@vitrine/catalog';
 import { TenantDb } from '@vitrine/database';
-import { VitrineError } from '@vitrine/errors';
+import { VitrineError, type MessageParams, type MessageRef } from '@vitrine/errors';
 import {
   LinePricingService,
   MAX_QUANTITY,
@@ -41,7 +41,11 @@ export interface CartView {
 
 export interface RejectedLine {
   sku: string;
+  /** In English, as the API reports it. */
   reason: string;
+  /** The reason by key and parameters, for pages in another language. */
+  key: string;
+  params: MessageParams;
 }
 
 /** Quick order accepts at most this many lines at once. */
@@ -76,9 +80,20 @@ export class CartService {
     ctx: TenantContext,
     input: ReadonlyArray<{ sku: string; quantity: number }>,
   ): Promise<{ cart: CartView; rejected: RejectedLine[] }> {
-    if (input.length === 0) throw VitrineError.badInput('Add at least one line.');
+    if (input.length === 0)
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'cart.noLines',
+        {},
+        'Add at least one line.',
+      );
     if (input.length > MAX_LINES)
-      throw VitrineError.badInput(`At most ${MAX_LINES} lines at once; split the list.`);
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'cart.tooManyLines',
+        { max: MAX_LINES },
+        `At most ${MAX_LINES} lines at once; split the list.`,
+      );
     const userId = userOf(ctx);
     const rejected: RejectedLine[] = [];
     // Articles and their prices first: pricing has units of work of its own, and a unit of work
@@ -107,14 +122,23 @@ export class CartService {
         const total = article
           ? (wanted.get(article.variantId) ?? current.get(article.variantId) ?? 0) + line.quantity
           : 0;
-        const reason = !article
-          ? `${sku || '(empty)'} is not an article of this shop.`
-          : (quantityProblem(article, total, line.quantity) ??
+        const problem: LineProblem | null = !article
+          ? {
+              key: 'cart.problem.unknown',
+              params: { sku: sku || '(empty)' },
+              text: `${sku || '(empty)'} is not an article of this shop.`,
+            }
+          : (quantityProblemOf(article, total, line.quantity) ??
             (!data || !this.prices.resolve(ctx, data, total, article.categoryPath)
-              ? `${sku} has no price for you; ask for a quote.`
+              ? {
+                  key: 'cart.problem.noPrice',
+                  params: { sku },
+                  text: `${sku} has no price for you; ask for a quote.`,
+                }
               : null));
-        if (reason || !article) {
-          rejected.push({ sku: line.sku, reason: reason as string });
+        if (problem || !article) {
+          const { key, params, text } = problem as LineProblem;
+          rejected.push({ sku: line.sku, reason: text, key, params });
           continue;
         }
         wanted.set(article.variantId, total);
@@ -142,15 +166,30 @@ export class CartService {
       const cartId = await this.cartId(em, ctx, userId);
       const article = (await this.articles(em, ctx, [sku])).get(sku);
       if (!article)
-        throw VitrineError.notFound(`${sku || '(empty)'} is not an article of this shop.`);
+        throw VitrineError.withMessage(
+          'NOT_FOUND',
+          'cart.problem.unknown',
+          { sku: sku || '(empty)' },
+          `${sku || '(empty)'} is not an article of this shop.`,
+        );
       if (quantity === 0) {
         await em.query(
           `DELETE FROM cart_line WHERE tenant_id = $1 AND cart_id = $2 AND variant_id = $3`,
           [ctx.tenantId, cartId, article.variantId],
         );
       } else {
-        const problem = quantityProblem(article, quantity, quantity);
-        if (problem) throw VitrineError.badInput(problem, { sku, argument: 'quantity' });
+        const problem = quantityProblemOf(article, quantity, quantity);
+        if (problem)
+          throw VitrineError.withMessage(
+            'BAD_USER_INPUT',
+            problem.key,
+            problem.params,
+            problem.text,
+            {
+              sku,
+              argument: 'quantity',
+            },
+          );
         await em.query(
           `INSERT INTO cart_line (tenant_id, cart_id, variant_id, quantity) VALUES ($1, $2, $3, $4)
            ON CONFLICT (tenant_id, cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity`,
@@ -300,6 +339,11 @@ export function lineToPrice(
   };
 }
 
+/** Why a line is refused: the English text and the same by key, for localized pages. */
+export interface LineProblem extends MessageRef {
+  text: string;
+}
+
 /**
  * Why a quantity cannot be in the cart, or null. `added` is what this request asked for. With
  * `checkStock` false, stock is left to checkout, which reserves it under a lock (OUT_OF_STOCK).
@@ -310,20 +354,55 @@ export function quantityProblem(
   added: number,
   checkStock = true,
 ): string | null {
+  return quantityProblemOf(article, total, added, checkStock)?.text ?? null;
+}
+
+/** {@link quantityProblem} with its message key and parameters. */
+export function quantityProblemOf(
+  article: CartArticle,
+  total: number,
+  added: number,
+  checkStock = true,
+): LineProblem | null {
+  const sku = article.sku;
   if (!Number.isInteger(added) || added < 1 || total > MAX_QUANTITY)
-    return `The quantity of ${article.sku} must be a whole number from 1 to ${MAX_QUANTITY}; got ${added}.`;
+    return problem(
+      'cart.problem.quantity',
+      { sku, max: MAX_QUANTITY, added },
+      `The quantity of ${sku} must be a whole number from 1 to ${MAX_QUANTITY}; got ${added}.`,
+    );
   if (checkStock && article.status === 'DISCONTINUED' && article.stockOnHand < total)
-    return `${article.sku} is discontinued; ${article.stockOnHand} left.`;
+    return problem(
+      'cart.problem.discontinued',
+      { sku, left: article.stockOnHand },
+      `${sku} is discontinued; ${article.stockOnHand} left.`,
+    );
   // Orders reserve stock and backorders are not taken: refuse what checkout would refuse.
   if (checkStock && article.stockOnHand < total)
     return article.stockOnHand === 0
-      ? `${article.sku} is out of stock.`
-      : `${article.sku}: only ${article.stockOnHand} in stock; the cart would hold ${total}.`;
+      ? problem('cart.problem.outOfStock', { sku }, `${sku} is out of stock.`)
+      : problem(
+          'cart.problem.lowStock',
+          { sku, stock: article.stockOnHand, total },
+          `${sku}: only ${article.stockOnHand} in stock; the cart would hold ${total}.`,
+        );
   if (total < article.minOrderQuantity)
-    return `${article.sku} is sold from ${article.minOrderQuantity} pieces; the cart would hold ${total}.`;
+    return problem(
+      'cart.problem.minimum',
+      { sku, minimum: article.minOrderQuantity, total },
+      `${sku} is sold from ${article.minOrderQuantity} pieces; the cart would hold ${total}.`,
+    );
   if (total % article.orderMultiple !== 0)
-    return `${article.sku} is sold in multiples of ${article.orderMultiple}; the cart would hold ${total}.`;
+    return problem(
+      'cart.problem.multiple',
+      { sku, multiple: article.orderMultiple, total },
+      `${sku} is sold in multiples of ${article.orderMultiple}; the cart would hold ${total}.`,
+    );
   return null;
+}
+
+function problem(key: string, params: MessageParams, text: string): LineProblem {
+  return { key, params, text };
 }
 
 function userOf(ctx: TenantContext): string {

@@ -10,3 +10,4 @@ export type { OrderView, OrderLineView } from './order-reader';
 export { QuoteService, type QuoteView, type QuoteRequest } from './quote.service';
 export type { OrderTotals } from './order-totals.service';
 export type { CheckoutPreview } from './checkout.service';
+export { approvalReasonRef } from './order-draft.service';

@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '@vitrine/database';
-import { VitrineError } from '@vitrine/errors';
+import { VitrineError, type MessageRef } from '@vitrine/errors';
 import {
   formatDecimal,
   LinePricingService,
   lineTaxMinor,
   localDate,
   minorFromDb,
+  parseDecimal,
 } from '@vitrine/pricing';
 import { permissionsOf, type TenantContext } from '@vitrine/tenancy';
-import { CartService, lineToPrice, quantityProblem, type CartLineView } from './cart.service';
+import { CartService, lineToPrice, quantityProblemOf, type CartLineView } from './cart.service';
 import type { StoredVat } from './documents';
 import { OrderTotalsService } from './order-totals.service';
 
@@ -112,10 +113,24 @@ export class OrderDraftService {
       lines: (await this.carts.currentLines(em, ctx, userId)) ?? [],
     }));
     if (read.lines.length === 0)
-      throw VitrineError.badInput('Your cart is empty; add articles before ordering.');
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'checkout.emptyCart',
+        {},
+        'Your cart is empty; add articles before ordering.',
+      );
     for (const line of read.lines) {
-      const problem = quantityProblem(line, line.quantity, line.quantity, false);
-      if (problem) throw VitrineError.badInput(problem, { sku: line.sku });
+      const problem = quantityProblemOf(line, line.quantity, line.quantity, false);
+      if (problem)
+        throw VitrineError.withMessage(
+          'BAD_USER_INPUT',
+          problem.key,
+          problem.params,
+          problem.text,
+          {
+            sku: line.sku,
+          },
+        );
     }
     return this.decide(ctx, request, read, read.lines, null, {
       kind: 'cart',
@@ -168,8 +183,7 @@ export class OrderDraftService {
     const spendLimit =
       read.buyer.spend_limit_minor === null ? null : minorFromDb(read.buyer.spend_limit_minor);
     let approvalReason: string | null = null;
-    if (!permissions.has('PLACE_ORDER'))
-      approvalReason = 'Orders of requisitioners are approved by an approver of the company.';
+    if (!permissions.has('PLACE_ORDER')) approvalReason = REQUISITIONER_REASON;
     else if (spendLimit !== null && netMinor > spendLimit)
       approvalReason = `The order (${formatDecimal(netMinor, currency)} ${currency} excl. VAT) is above your spend limit of ${formatDecimal(spendLimit, currency)} ${currency}.`;
     let approverEmails: string[] = [];
@@ -177,12 +191,17 @@ export class OrderDraftService {
       approverEmails = await this.approvers(ctx, read.buyer.company_id, userId, netMinor);
       if (approverEmails.length === 0)
         throw permissions.has('PLACE_ORDER')
-          ? new VitrineError(
+          ? VitrineError.withMessage(
               'SPEND_LIMIT_EXCEEDED',
+              'checkout.noApproverForAmount',
+              // spendLimit is set: a buyer with PLACE_ORDER needs approval only above it.
+              { orderMinor: netMinor, limitMinor: spendLimit ?? 0, currency },
               `${approvalReason} Nobody in your company can approve an order of this size; reduce the order or ask your company admin to raise a limit.`,
             )
-          : new VitrineError(
+          : VitrineError.withMessage(
               'FORBIDDEN',
+              'checkout.noApprover',
+              {},
               'Your orders need approval, and your company has no approver who could give it. Ask your company admin.',
             );
     }
@@ -250,16 +269,27 @@ export class OrderDraftService {
       [ctx.tenantId, userId, companyId],
     )) as Buyer[];
     if (!buyer || buyer.user_status !== 'ACTIVE')
-      throw new VitrineError('UNAUTHENTICATED', 'Your account is not active; sign in again.');
+      throw VitrineError.withMessage(
+        'UNAUTHENTICATED',
+        'checkout.accountInactive',
+        {},
+        'Your account is not active; sign in again.',
+      );
     if (buyer.company_status !== 'ACTIVE')
-      throw new VitrineError(
+      throw VitrineError.withMessage(
         'FORBIDDEN',
+        'checkout.companyBlocked',
+        {},
         'Ordering is blocked for your company; please contact your account manager.',
       );
     if (buyer.po_number_required && !request.poNumber)
-      throw VitrineError.badInput('Your company requires a purchase order (PO) number.', {
-        argument: 'poNumber',
-      });
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'checkout.poRequired',
+        {},
+        'Your company requires a purchase order (PO) number.',
+        { argument: 'poNumber' },
+      );
     if (request.costCentre) {
       const [centre] = (await em.query(
         `SELECT code FROM cost_centre
@@ -267,7 +297,10 @@ export class OrderDraftService {
         [ctx.tenantId, companyId, request.costCentre],
       )) as unknown[];
       if (!centre)
-        throw VitrineError.badInput(
+        throw VitrineError.withMessage(
+          'BAD_USER_INPUT',
+          'checkout.costCentre',
+          { code: request.costCentre },
           `${request.costCentre} is not an active cost centre of your company.`,
           { argument: 'costCentre' },
         );
@@ -291,11 +324,17 @@ export class OrderDraftService {
       : addresses[0];
     if (!address)
       throw request.shippingAddressId
-        ? VitrineError.notFound(
+        ? VitrineError.withMessage(
+            'NOT_FOUND',
+            'checkout.addressNotFound',
+            { id: request.shippingAddressId },
             `${request.shippingAddressId} is not a ship-to address of your company.`,
             { argument: 'shippingAddressId' },
           )
-        : VitrineError.badInput(
+        : VitrineError.withMessage(
+            'BAD_USER_INPUT',
+            'checkout.noAddress',
+            {},
             'Your company has no ship-to address yet; your company admin can add one.',
             { argument: 'shippingAddressId' },
           );
@@ -359,34 +398,53 @@ export function checkoutRequest(
   };
   const poNumber = text(input.poNumber);
   if (poNumber && poNumber.length > MAX_PO)
-    throw VitrineError.badInput(`A PO number has at most ${MAX_PO} characters.`, {
-      argument: 'poNumber',
-    });
+    throw VitrineError.withMessage(
+      'BAD_USER_INPUT',
+      'checkout.poTooLong',
+      { max: MAX_PO },
+      `A PO number has at most ${MAX_PO} characters.`,
+      { argument: 'poNumber' },
+    );
   const note = text(input.note);
   if (note && note.length > MAX_NOTE)
-    throw VitrineError.badInput(`A note has at most ${MAX_NOTE} characters.`, {
-      argument: 'note',
-    });
+    throw VitrineError.withMessage(
+      'BAD_USER_INPUT',
+      'checkout.noteTooLong',
+      { max: MAX_NOTE },
+      `A note has at most ${MAX_NOTE} characters.`,
+      { argument: 'note' },
+    );
   const date = text(input.requestedDeliveryDate);
   if (date !== null) {
     const parsed = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : null;
     if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date)
-      throw VitrineError.badInput(`${date} is not a date; use YYYY-MM-DD.`, {
-        argument: 'requestedDeliveryDate',
-      });
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'checkout.badDate',
+        { date },
+        `${date} is not a date; use YYYY-MM-DD.`,
+        { argument: 'requestedDeliveryDate' },
+      );
     const latest = new Date(`${today}T00:00:00Z`);
     latest.setUTCFullYear(latest.getUTCFullYear() + 1);
     if (date < today || parsed > latest)
-      throw VitrineError.badInput(
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'checkout.dateOutOfRange',
+        { today, date },
         `The delivery date must be between today (${today}) and one year ahead; got ${date}.`,
         { argument: 'requestedDeliveryDate' },
       );
   }
   const addressId = text(input.shippingAddressId);
   if (addressId && !/^[0-9a-f-]{36}$/i.test(addressId))
-    throw VitrineError.notFound(`${addressId} is not a ship-to address of your company.`, {
-      argument: 'shippingAddressId',
-    });
+    throw VitrineError.withMessage(
+      'NOT_FOUND',
+      'checkout.addressNotFound',
+      { id: addressId },
+      `${addressId} is not a ship-to address of your company.`,
+      { argument: 'shippingAddressId' },
+    );
   return {
     poNumber,
     shippingAddressId: addressId?.toLowerCase() ?? null,
@@ -399,4 +457,30 @@ export function checkoutRequest(
 /** Today in the tenant's time zone, as YYYY-MM-DD. */
 export function tenantToday(ctx: TenantContext, at = new Date()): string {
   return localDate(at, ctx.tenant.timeZone);
+}
+
+/** Stored in customer_order.approval_reason (English, shown by the API as it is). */
+const REQUISITIONER_REASON = 'Orders of requisitioners are approved by an approver of the company.';
+const ABOVE_LIMIT_REASON =
+  /^The order \((-?\d+(?:\.\d+)?) ([A-Z]{3}) excl\. VAT\) is above your spend limit of (-?\d+(?:\.\d+)?) [A-Z]{3}\.$/;
+
+/**
+ * The key and parameters of a stored approval reason, for pages in another language; null for a
+ * text this code did not write. Orders store the English text (the API's `approvalReason`), so
+ * the key is derived from it when an order is shown, amounts as minor units of the currency.
+ */
+export function approvalReasonRef(stored: string | null): MessageRef | null {
+  if (!stored) return null;
+  if (stored === REQUISITIONER_REASON) return { key: 'approval.requisitioner', params: {} };
+  const above = ABOVE_LIMIT_REASON.exec(stored);
+  if (!above) return null;
+  const [, order, currency, limit] = above;
+  return {
+    key: 'approval.aboveLimit',
+    params: {
+      orderMinor: parseDecimal(order, currency),
+      limitMinor: parseDecimal(limit, currency),
+      currency,
+    },
+  };
 }

@@ -72,7 +72,13 @@ export class OrderListService {
   async fromCart(ctx: TenantContext, name: string, shared: boolean): Promise<OrderListView> {
     const { userId } = buyerOf(ctx);
     const lines = await this.db.run(ctx, (em) => this.carts.currentLines(em, ctx, userId));
-    if (!lines?.length) throw VitrineError.badInput('Your cart is empty; nothing to save.');
+    if (!lines?.length)
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'lists.emptyCart',
+        {},
+        'Your cart is empty; nothing to save.',
+      );
     return this.create(
       ctx,
       name,
@@ -130,7 +136,13 @@ export class OrderListService {
   ): Promise<{ cart: CartView; rejected: RejectedLine[] }> {
     const list = await this.list(ctx, id);
     if (!list) throw VitrineError.notFound(`You have no order list ${id}.`);
-    if (list.lines.length === 0) throw VitrineError.badInput(`The list "${list.name}" is empty.`);
+    if (list.lines.length === 0)
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'lists.empty',
+        { name: list.name },
+        `The list "${list.name}" is empty.`,
+      );
     return this.carts.add(
       ctx,
       list.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),

@@ -95,8 +95,10 @@ export class OrderWriter {
         ),
       );
       if (accepted.length === 0)
-        throw new VitrineError(
+        throw VitrineError.withMessage(
           'QUOTE_EXPIRED',
+          'quote.noLongerAcceptable',
+          {},
           'This offer can no longer be accepted (it expired or was answered meanwhile).',
         );
       return;
@@ -114,8 +116,10 @@ export class OrderWriter {
     const same =
       rows.length === expected.size && rows.every((r) => expected.get(r.variant_id) === r.quantity);
     if (!same)
-      throw new VitrineError(
+      throw VitrineError.withMessage(
         'CONFLICT',
+        'checkout.cartChanged',
+        {},
         'Your cart changed while the order was being placed; check it and order again.',
       );
   }
@@ -131,8 +135,14 @@ export class OrderWriter {
       [ctx.tenantId, draft.companyId],
     )) as Array<{ available: string }>;
     const money = (m: number) => `${formatDecimal(m, draft.currency)} ${draft.currency}`;
-    throw new VitrineError(
+    throw VitrineError.withMessage(
       'CREDIT_LIMIT_EXCEEDED',
+      'checkout.creditLimit',
+      {
+        orderMinor: draft.creditMinor,
+        availableMinor: Number(available),
+        currency: draft.currency,
+      },
       `This order (${money(draft.creditMinor)} incl. VAT) exceeds your company's available credit of ${money(Number(available))}. Reduce the order or contact your account manager.`,
       { availableCredit: formatDecimal(Number(available), draft.currency) },
     );
@@ -247,8 +257,11 @@ async function reserveStock(em: EntityManager, draft: OrderDraft): Promise<void>
   )) as Array<{ id: number; sku: string; stock_on_hand: number }>;
   const short = rows.filter((r) => r.stock_on_hand < (wanted.get(r.id) ?? 0));
   if (short.length || rows.length !== ids.length)
-    throw new VitrineError(
+    throw VitrineError.withMessage(
       'OUT_OF_STOCK',
+      short.length ? 'checkout.outOfStock' : 'checkout.noLongerSold',
+      // SKU=available pairs; the page writes them out in its language.
+      { shortStock: short.map((r) => `${r.sku}=${r.stock_on_hand}`).join(';') },
       `Not enough stock: ${short.map((r) => `${r.sku} (${r.stock_on_hand} available)`).join(', ') || 'an article is no longer sold'}. Adjust the quantities and order again.`,
       { skus: short.map((r) => r.sku) },
     );

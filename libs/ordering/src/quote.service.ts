@@ -68,20 +68,32 @@ export class QuoteService {
       throw new VitrineError('FORBIDDEN', 'Your account may not request quotes.');
     const note = input.note?.trim() || null;
     if (note && note.length > MAX_NOTE)
-      throw VitrineError.badInput(`A note has at most ${MAX_NOTE} characters.`, {
-        argument: 'note',
-      });
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'checkout.noteTooLong',
+        { max: MAX_NOTE },
+        `A note has at most ${MAX_NOTE} characters.`,
+        { argument: 'note' },
+      );
     const lines = mergeLines(input.lines);
     let contactEmail = input.contactEmail?.trim().toLowerCase() || null;
     if (contactEmail && !EMAIL.test(contactEmail))
-      throw VitrineError.badInput(`${contactEmail} is not an e-mail address.`, {
-        argument: 'contactEmail',
-      });
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'quote.badEmail',
+        { email: contactEmail },
+        `${contactEmail} is not an e-mail address.`,
+        { argument: 'contactEmail' },
+      );
     if (!user) {
       if (!contactEmail)
-        throw VitrineError.badInput('Give an e-mail address for the offer.', {
-          argument: 'contactEmail',
-        });
+        throw VitrineError.withMessage(
+          'BAD_USER_INPUT',
+          'quote.emailMissing',
+          {},
+          'Give an e-mail address for the offer.',
+          { argument: 'contactEmail' },
+        );
       const hit = await this.cache.hit(tenantKey(ctx.tenantId, 'quote-request', clientIp), 3600);
       if (hit.count > ANONYMOUS_QUOTES_PER_HOUR)
         throw new VitrineError(
@@ -97,9 +109,13 @@ export class QuoteService {
       );
       const unknown = lines.filter((l) => !articles.has(l.sku)).map((l) => l.sku);
       if (unknown.length)
-        throw VitrineError.badInput(`Not articles of this shop: ${unknown.join(', ')}.`, {
-          skus: unknown,
-        });
+        throw VitrineError.withMessage(
+          'BAD_USER_INPUT',
+          'quote.unknownArticles',
+          { skus: unknown.join(', ') },
+          `Not articles of this shop: ${unknown.join(', ')}.`,
+          { skus: unknown },
+        );
       if (user && !contactEmail) {
         const [me] = (await em.query(
           `SELECT email FROM app_user WHERE tenant_id = $1 AND id = $2`,
@@ -194,15 +210,25 @@ export class QuoteService {
     const request = checkoutRequest(input, tenantToday(ctx));
     return this.checkout.once(ctx, 'acceptQuote', { number, request }, idempotencyKey, async () => {
       const quote = await this.byNumber(ctx, number);
-      if (!quote || !ctx.user?.company) throw VitrineError.notFound(`You have no quote ${number}.`);
+      if (!quote || !ctx.user?.company)
+        throw VitrineError.withMessage(
+          'NOT_FOUND',
+          'quote.notFound',
+          { number },
+          `You have no quote ${number}.`,
+        );
       if (quote.status === 'EXPIRED')
-        throw new VitrineError(
+        throw VitrineError.withMessage(
           'QUOTE_EXPIRED',
+          'quote.expired',
+          { number, date: quote.validUntil?.toISOString().slice(0, 10) ?? '' },
           `The offer of quote ${number} expired on ${quote.validUntil?.toISOString().slice(0, 10)}; request a new quote.`,
         );
       if (quote.status !== 'OFFERED')
-        throw new VitrineError(
+        throw VitrineError.withMessage(
           'CONFLICT',
+          'quote.notOffered',
+          { number, status: quote.status },
           `Quote ${number} is ${quote.status.toLowerCase()}; only an offered quote can be accepted.`,
           { status: quote.status },
         );
@@ -231,9 +257,13 @@ export class QuoteService {
 /** Lines of a request: SKUs normalized, the same SKU merged, quantities checked. */
 function mergeLines(lines: QuoteRequest['lines']): Array<{ sku: string; quantity: number }> {
   if (lines.length === 0 || lines.length > MAX_LINES)
-    throw VitrineError.badInput(`A quote request has 1 to ${MAX_LINES} lines.`, {
-      argument: 'lines',
-    });
+    throw VitrineError.withMessage(
+      'BAD_USER_INPUT',
+      'quote.lineCount',
+      { max: MAX_LINES },
+      `A quote request has 1 to ${MAX_LINES} lines.`,
+      { argument: 'lines' },
+    );
   const merged = new Map<string, number>();
   for (const line of lines) {
     const sku = normalizeSku(line.sku);
@@ -325,7 +355,12 @@ async function quoteArticles(em: EntityManager, ctx: TenantContext, quoteId: str
     volume_ml: number | null;
   }>;
   if (rows.some((r) => r.offered_unit_minor === null))
-    throw new VitrineError('CONFLICT', 'The offer has lines without a price; ask the seller.');
+    throw VitrineError.withMessage(
+      'CONFLICT',
+      'quote.unpricedLines',
+      {},
+      'The offer has lines without a price; ask the seller.',
+    );
   return rows.map((r) => ({
     variantId: r.variant_id,
     sku: r.sku,

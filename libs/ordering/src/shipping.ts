@@ -51,8 +51,15 @@ export function shippingCost(rules: readonly ShippingRule[], s: Shipment): Shipp
   });
   if (!best) {
     const kg = (s.weightGrams / 1000).toLocaleString('en', { maximumFractionDigits: 1 });
-    throw new VitrineError(
+    throw VitrineError.withMessage(
       'SHIPPING_UNAVAILABLE',
+      'checkout.shippingUnavailable',
+      {
+        country: s.country,
+        weightGrams: s.weightGrams,
+        valueMinor: s.orderValueMinor,
+        currency: s.currency,
+      },
       `We cannot ship this order to ${s.country} (${kg} kg, ${formatDecimal(s.orderValueMinor, s.currency)} ${s.currency}) ` +
         'with the rates of this shop. Choose another address, split the order, or contact us.',
       { country: s.country, weightGrams: s.weightGrams },

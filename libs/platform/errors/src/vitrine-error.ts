@@ -1,5 +1,17 @@
 import { ErrorCode, httpStatusFor } from './error-codes';
 
+/** Parameters of a message: names to values (amounts in minor units with a `currency` beside them). */
+export type MessageParams = Record<string, string | number>;
+
+/**
+ * A message a person reads, by a stable key and its parameters, so a page can say it in its own
+ * language; the English text travels beside it (the error's message, a line's reason).
+ */
+export interface MessageRef {
+  key: string;
+  params: MessageParams;
+}
+
 /**
  * The one error type of the platform: an expected failure with a code a client can branch on
  * and a message a person can act on. Anything else that escapes a resolver is treated as a bug
@@ -7,6 +19,11 @@ import { ErrorCode, httpStatusFor } from './error-codes';
  */
 export class VitrineError extends Error {
   readonly httpStatus: number;
+  /**
+   * The message by key, for pages that speak another language than the API's English. Kept out
+   * of `details` on purpose: details go to GraphQL clients, which keep the English message.
+   */
+  messageRef?: MessageRef;
 
   constructor(
     readonly code: ErrorCode,
@@ -21,6 +38,19 @@ export class VitrineError extends Error {
 
   static badInput(message: string, details?: Record<string, unknown>): VitrineError {
     return new VitrineError('BAD_USER_INPUT', message, details);
+  }
+
+  /** An error whose English `message` also has a key and parameters for localized pages. */
+  static withMessage(
+    code: ErrorCode,
+    key: string,
+    params: MessageParams,
+    english: string,
+    details?: Record<string, unknown>,
+  ): VitrineError {
+    const error = new VitrineError(code, english, details);
+    error.messageRef = { key, params };
+    return error;
   }
 
   static notFound(message: string, details?: Record<string, unknown>): VitrineError {
