@@ -81,9 +81,17 @@ export async function createApp(
   // Errors of body parsing and plain routes go through Nest's handler to HttpErrorFilter.
   const pages = app.get(PageRenderer);
   app.useGlobalFilters(
-    new HttpErrorFilter(config.bodyLimitBytes, (req, status, message, code) =>
+    new HttpErrorFilter(config.bodyLimitBytes, (req, status, message, code, exception) =>
       isPageRequest(req) && req.tenantContext
-        ? pages.error(req.tenantContext, req, status, message || null, code)
+        ? pages.error(
+            req.tenantContext,
+            req,
+            status,
+            message || null,
+            code,
+            // A VitrineError's message by key: the page says it in its own language.
+            exception instanceof VitrineError ? (exception.messageRef ?? null) : null,
+          )
         : null,
     ),
   );

@@ -21,6 +21,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       status: number,
       message: string,
       code: string,
+      /** The error itself, for a page that says the message in its own language. */
+      exception: unknown,
     ) => string | null = () => null,
   ) {}
 
@@ -32,7 +34,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       exception,
       `${request.method} ${request.url.split('?', 1)[0]}`,
     );
-    const page = this.htmlPage(request, status, status >= 500 ? '' : message, code);
+    const page = this.htmlPage(request, status, status >= 500 ? '' : message, code, exception);
     if (page !== null)
       return reply
         .code(status)

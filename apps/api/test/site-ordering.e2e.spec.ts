@@ -77,6 +77,15 @@ describe('microsite buying pages (end to end)', () => {
   ): Promise<HttpResponse> {
     return v.post('/cart/add', { _csrf: await v.csrf('/cart'), sku, quantity: String(quantity) });
   }
+  /** Runs `fn` with the visitor's pages in English (the language cookie), then Dutch again. */
+  async function inEnglish<T>(v: SiteVisitor, fn: () => Promise<T>): Promise<T> {
+    v.cookies.set('vitrine_lang', 'en');
+    try {
+      return await fn();
+    } finally {
+      v.cookies.delete('vitrine_lang');
+    }
+  }
   /** Checkout with the form's own idempotency key; fields over the form's defaults. */
   async function checkout(
     v: SiteVisitor,
@@ -246,17 +255,31 @@ describe('microsite buying pages (end to end)', () => {
     it('refuses lines the cart refuses (unknown, multiple, minimum, stock) with the reason, 422, nothing changed', async () => {
       const v = await signedIn(BUYER);
       await add(v, simple, 1);
+      // The shop's default language is Dutch: the cart's reasons are said in Dutch.
       const cases: Array<[string, number, RegExp]> = [
-        ['SKU-999999', 1, /SKU-999999 is not an article of this shop/],
-        [multiple.sku, multiple.multiple + 1, /sold in multiples of/],
-        [minimum.sku, minimum.minimum - 1, /is sold from/],
-        [simple2, 900_000, /only \d+ in stock/],
+        ['SKU-999999', 1, /SKU-999999 is geen artikel van deze webshop\./],
+        [multiple.sku, multiple.multiple + 1, /wordt verkocht per \d+ stuks/],
+        [
+          minimum.sku,
+          minimum.minimum - 1,
+          new RegExp(
+            `${minimum.sku} wordt verkocht vanaf ${minimum.minimum} stuks; de winkelwagen zou er ${minimum.minimum - 1} bevatten\\.`,
+          ),
+        ],
+        [simple2, 900_000, /nog maar \d+ op voorraad/],
       ];
       for (const [sku, quantity, reason] of cases) {
         const res = await add(v, sku, quantity);
         expect(res.status).toBe(422);
         expect(textOf(res.body)).toMatch(reason);
+        expect(textOf(res.body)).not.toMatch(/ is (sold|not an article)|in stock/);
       }
+      // The same refusal on an English page, in English.
+      const english = await inEnglish(v, () => add(v, minimum.sku, minimum.minimum - 1));
+      expect(english.status).toBe(422);
+      expect(textOf(english.body)).toContain(
+        `${minimum.sku} is sold from ${minimum.minimum} pieces; the cart would hold ${minimum.minimum - 1}.`,
+      );
       expect(await cartOf(BUYER)).toEqual([{ sku: simple, quantity: 1 }]);
     });
 
@@ -320,9 +343,9 @@ describe('microsite buying pages (end to end)', () => {
       });
       expect(res.status).toBe(200);
       const text = textOf(res.body);
-      expect(text).toContain('SKU-999999 is not an article of this shop.');
-      expect(text).toMatch(/sold in multiples of/);
-      expect(text).toContain('“x” is not a whole number');
+      expect(text).toContain('SKU-999999 is geen artikel van deze webshop.');
+      expect(text).toMatch(/wordt verkocht per \d+ stuks/);
+      expect(text).toContain('Het aantal “x” is geen heel getal van minstens 1.');
       expect(text).toContain(`${simple} × 2`);
       // The refused lines come back in the textarea to correct.
       expect(res.body).toMatch(/<textarea id="quick-lines"[^>]*>SKU-999999;1/);
@@ -432,8 +455,11 @@ describe('microsite buying pages (end to end)', () => {
       await add(v, simple, 1);
       let { res } = await checkout(v, { note: 'Bel bij aankomst', poNumber: '' });
       expect(res.status).toBe(400);
-      expect(textOf(res.body)).toContain('Your company requires a purchase order (PO) number.');
+      expect(textOf(res.body)).toContain('Uw bedrijf vereist een inkoopordernummer (PO-nummer).');
       expect(res.body).toContain('>Bel bij aankomst</textarea>');
+      ({ res } = await inEnglish(v, () => checkout(v, { poNumber: '' })));
+      expect(res.status).toBe(400);
+      expect(textOf(res.body)).toContain('Your company requires a purchase order (PO) number.');
       ({ res } = await checkout(v, { poNumber: 'PO-1', requestedDeliveryDate: '2001-01-01' }));
       expect(res.status).toBe(400);
       expect(res.body).toContain('value="PO-1"');
@@ -452,8 +478,15 @@ describe('microsite buying pages (end to end)', () => {
       try {
         const { res } = await checkout(v, { poNumber: 'PO-STOCK' });
         expect(res.status).toBe(409);
-        expect(textOf(res.body)).toContain(simple3);
+        expect(textOf(res.body)).toContain(
+          `Onvoldoende voorraad: ${simple3} (2 beschikbaar). Pas de aantallen aan en bestel opnieuw.`,
+        );
         expect(res.body).toContain('value="PO-STOCK"');
+        const english = await inEnglish(v, () => checkout(v, { poNumber: 'PO-STOCK' }));
+        expect(english.res.status).toBe(409);
+        expect(textOf(english.res.body)).toContain(
+          `Not enough stock: ${simple3} (2 available). Adjust the quantities and order again.`,
+        );
       } finally {
         await sql(`UPDATE variant SET stock_on_hand = $2 WHERE sku = $1`, [simple3, stock]);
       }
@@ -463,7 +496,15 @@ describe('microsite buying pages (end to end)', () => {
       try {
         const { res } = await checkout(v, { poNumber: 'PO-CREDIT' });
         expect(res.status).toBe(409);
-        expect(textOf(res.body)).toMatch(/credit/i);
+        // Amounts in the page's locale.
+        expect(textOf(res.body).replace(/\u00a0/g, ' ')).toMatch(
+          /Deze bestelling \(€ [\d.]+,\d\d incl\. btw\) is hoger dan het beschikbare krediet van uw bedrijf van € 0,00\./,
+        );
+        const english = await inEnglish(v, () => checkout(v, { poNumber: 'PO-CREDIT' }));
+        expect(english.res.status).toBe(409);
+        expect(textOf(english.res.body)).toMatch(
+          /This order \(€[\d,]+\.\d\d incl\. VAT\) exceeds your company's available credit of €0\.00\./,
+        );
       } finally {
         await sql(`UPDATE company SET credit_used_minor = 0 WHERE code = 'jansen-bouw'`);
       }
@@ -527,6 +568,10 @@ describe('microsite buying pages (end to end)', () => {
       const form = await req.get('/checkout');
       expect(textOf(form.body)).toContain('Deze bestelling moet worden goedgekeurd');
       expect(textOf(form.body)).toContain('Ter goedkeuring indienen');
+      // The approval reason (stored in English for the API) in the page's language.
+      expect(textOf(form.body)).toContain(
+        'Bestellingen van aanvragers worden goedgekeurd door een goedkeurder van het bedrijf.',
+      );
       let { res } = await checkout(req, { poNumber: 'PO-REQ-1' });
       expect(res.status).toBe(303);
       const first = (res.headers.location as string).split('/').pop()!;
@@ -553,6 +598,7 @@ describe('microsite buying pages (end to end)', () => {
         reason: ' ',
       });
       expect(noReason.status).toBe(400);
+      expect(textOf(noReason.body)).toContain('Geef de aanvrager een reden (1 tot');
       expect((await ordersOf(REQUISITIONER)).map((o) => o.status)).toEqual([
         'PENDING_APPROVAL',
         'PENDING_APPROVAL',
@@ -568,6 +614,9 @@ describe('microsite buying pages (end to end)', () => {
       // Deciding again: the order is already decided (409 page).
       const twice = await approver.post(`/orders/${first}/approve`, { _csrf: csrf });
       expect(twice.status).toBe(409);
+      expect(textOf(twice.body)).toContain(
+        `Bestelling ${first} is geplaatst, niet in afwachting van goedkeuring.`,
+      );
       expect(textOf((await req.get(`/orders/${second}`)).body)).toContain('Niet nodig');
     });
 
@@ -643,7 +692,7 @@ describe('microsite buying pages (end to end)', () => {
 
       const noPo = await v.post(`/quotes/${number}/accept`, { _csrf: csrf, idempotencyKey: key });
       expect(noPo.status).toBe(400);
-      expect(textOf(noPo.body)).toContain('purchase order');
+      expect(textOf(noPo.body)).toContain('inkoopordernummer');
       const accepted = await v.post(`/quotes/${number}/accept`, {
         _csrf: csrf,
         idempotencyKey: key,

@@ -259,9 +259,16 @@ describe('microsite sessions (end to end)', () => {
       });
       expect(res.status).toBe(403);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
-      expect(res.body).toContain('The form expired or was tampered with');
+      // The shop's default language is Dutch: the themed 403 page says it in Dutch.
+      expect(res.body).toContain('Het formulier is verlopen of gewijzigd');
       expect(setCookie(res, 'vitrine_session')).toBeUndefined();
     }
+    // On an English page, the same refusal in English.
+    v.cookies.set('vitrine_lang', 'en');
+    const english = await v.post('/login', { email: 'koper@jansen.example', password: PASSWORD });
+    v.cookies.delete('vitrine_lang');
+    expect(english.status).toBe(403);
+    expect(english.body).toContain('The form expired or was tampered with');
     // A valid token from a page of another origin (Origin header) is refused too.
     const crossSite = await v.post(
       '/login',
@@ -405,6 +412,7 @@ describe('microsite sessions (end to end)', () => {
     });
     expect(invalid.status).toBe(400);
     expect(invalid.body).toContain('value="geen-adres"');
+    expect(invalid.body).toContain('geen-adres&quot; is geen e-mailadres.');
     const res = await admin.post('/company/users/invite', {
       _csrf,
       email: 'nieuw@jansen.example',
@@ -414,6 +422,15 @@ describe('microsite sessions (end to end)', () => {
       canSeePrices: 'on',
     });
     expect(res.status).toBe(303);
+    // The company service's refusal, in the page's language.
+    const twice = await admin.post('/company/users/invite', {
+      _csrf,
+      email: 'nieuw@jansen.example',
+      name: 'Nieuwe Collega',
+      roles: ['BUYER'],
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.body).toContain('nieuw@jansen.example heeft al een account op deze site.');
     const [mail] = await mailsTo('nieuw@jansen.example');
     const token = tokenIn(mail.text);
     expect(token).not.toBe('');

@@ -5,6 +5,7 @@ import { HttpCtx, type TenantContext } from '@vitrine/tenancy';
 import { CsrfGuard } from '../session/csrf.guard';
 import { RequireUser } from '../session/require-user';
 import { setNotice } from '../session/site-cookies';
+import { errorMessage } from '../site/domain-messages';
 import { label } from '../site/messages';
 import { PageRenderer } from '../site/page-renderer';
 import { CompanyUsersPage, type UserForm } from './company-users-page.service';
@@ -89,7 +90,13 @@ export class CompanyUsersController {
       notice = await run();
     } catch (err) {
       if (!(err instanceof VitrineError) || err.httpStatus >= 500) throw err;
-      return this.page(ctx, req, reply, { message: err.message, invite }, err.httpStatus);
+      return this.page(
+        ctx,
+        req,
+        reply,
+        { message: errorMessage(ctx.locale, err), invite },
+        err.httpStatus,
+      );
     }
     setNotice(req, reply, notice);
     return reply.code(303).header('location', '/company/users').send();

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CartService, type CartView, type RejectedLine } from '@vitrine/ordering';
 import { PriceService } from '@vitrine/pricing';
 import { permissionsOf, type TenantContext } from '@vitrine/tenancy';
+import { pageMessage } from '../site/domain-messages';
 import { moneyFormatter } from './page-input';
 
 /** What a cart page shows besides the cart: an error of the last form, refused lines. */
@@ -35,7 +36,10 @@ export class CartPageService {
     const permissions = permissionsOf(ctx.user?.roles ?? []);
     const base = {
       error: extras.error ?? null,
-      rejected: extras.rejected ?? [],
+      rejected: (extras.rejected ?? []).map((r) => ({
+        sku: r.sku,
+        reason: pageMessage(ctx.locale, r, r.reason),
+      })),
       showPrices,
       canCheckout: permissions.has('SUBMIT_ORDER'),
       canRequestQuote: permissions.has('REQUEST_QUOTE'),

@@ -4,6 +4,7 @@ import { VitrineError } from '@vitrine/errors';
 import { CartService } from '@vitrine/ordering';
 import { HttpCtx, type TenantContext } from '@vitrine/tenancy';
 import { CsrfGuard, RequireUser, setNotice } from '../session';
+import { errorMessage } from '../site/domain-messages';
 import { label } from '../site/messages';
 import { PageRenderer } from '../site/page-renderer';
 import { CartPageService, type CartPageExtras } from './cart-page.service';
@@ -94,7 +95,7 @@ export class CartController {
           ctx,
           req,
           reply,
-          { error: err.message },
+          { error: errorMessage(ctx.locale, err) },
           err.code === 'NOT_FOUND' ? 404 : 422,
         );
       throw err;

@@ -6,7 +6,9 @@ import { VitrineError } from '@vitrine/errors';
 import { CheckoutService, type CheckoutPreview, type OrderView } from '@vitrine/ordering';
 import { localDate, PriceService } from '@vitrine/pricing';
 import type { TenantContext } from '@vitrine/tenancy';
+import { errorMessage } from '../site/domain-messages';
 import { label } from '../site/messages';
+import { approvalReasonText } from './order-pages.service';
 import { CartPageService } from './cart-page.service';
 import { moneyFormatter } from './page-input';
 
@@ -90,7 +92,7 @@ export class CheckoutPageService {
     return order.status === 'PENDING_APPROVAL'
       ? label(ctx.locale, 'checkout.submitted', {
           number: order.number,
-          reason: order.approvalReason ?? '',
+          reason: approvalReasonText(ctx, order.approvalReason) ?? '',
         })
       : label(ctx.locale, 'checkout.placed', { number: order.number });
   }
@@ -114,14 +116,15 @@ export class CheckoutPageService {
         costCentre: null,
       });
     } catch (err) {
-      if (err instanceof VitrineError && err.httpStatus < 500) return { previewError: err.message };
+      if (err instanceof VitrineError && err.httpStatus < 500)
+        return { previewError: errorMessage(ctx.locale, err) };
       throw err;
     }
     const showPrices = this.prices.canSeePrices(ctx);
     const money = moneyFormatter(ctx, preview.currency);
     return {
       needsApproval: preview.status === 'PENDING_APPROVAL',
-      approvalReason: preview.approvalReason,
+      approvalReason: approvalReasonText(ctx, preview.approvalReason),
       totals: showPrices
         ? {
             subtotal: money(preview.subtotalMinor),

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VitrineError } from '@vitrine/errors';
 import { HttpCtx, type TenantContext } from '@vitrine/tenancy';
 import { CsrfGuard, RequireUser, setNotice } from '../session';
+import { errorMessage } from '../site/domain-messages';
 import { label } from '../site/messages';
 import { PageRenderer } from '../site/page-renderer';
 import {
@@ -58,7 +59,7 @@ export class CheckoutController {
     } catch (err) {
       if (!(err instanceof VitrineError) || err.httpStatus >= 500 || err.code === 'UNAUTHENTICATED')
         throw err;
-      const view = await this.checkout.view(ctx, form, err.message, {
+      const view = await this.checkout.view(ctx, form, errorMessage(ctx.locale, err), {
         // The same key again: the corrected form is still the one submission.
         idempotencyKey: key || undefined,
       });

@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { VitrineError } from '@vitrine/errors';
 import {
   ApprovalService,
+  approvalReasonRef,
   ORDER_STATUS_NAMES,
   OrderQueryService,
   type OrderView,
   type RejectedLine,
 } from '@vitrine/ordering';
 import { permissionsOf, type TenantContext } from '@vitrine/tenancy';
+import { pageMessage } from '../site/domain-messages';
 import { label } from '../site/messages';
 import { dateFormatter, moneyFormatter } from './page-input';
 
@@ -118,7 +120,7 @@ export class OrderPagesService {
     return rejected.length
       ? label(ctx.locale, 'order.reorderedSome', {
           number,
-          refused: rejected.map((r) => r.reason).join(' '),
+          refused: rejected.map((r) => pageMessage(ctx.locale, r, r.reason)).join(' '),
         })
       : label(ctx.locale, 'order.reordered', { number });
   }
@@ -163,7 +165,7 @@ export class OrderPagesService {
       requestedDeliveryDate: v.requestedDeliveryDate,
       costCentre: v.costCentre,
       note: v.note,
-      approvalReason: v.approvalReason,
+      approvalReason: approvalReasonText(ctx, v.approvalReason),
       rejectionReason: v.rejectionReason,
       decidedBy: v.decidedBy,
       tracking: v.tracking
@@ -179,7 +181,8 @@ export class OrderPagesService {
       history: v.history.map((h) => ({
         statusLabel: label(ctx.locale, `status.${h.status}`),
         date: when(h.at),
-        note: h.note,
+        // The history note of a PENDING_APPROVAL step is the approval reason.
+        note: h.status === 'PENDING_APPROVAL' ? approvalReasonText(ctx, h.note) : h.note,
       })),
       canReorder: permissions.has('MANAGE_CART'),
       // Approvers decide on others' waiting orders; the service checks limits and ownership.
@@ -193,4 +196,9 @@ export class OrderPagesService {
   private canSeeAmounts(ctx: TenantContext): boolean {
     return !!ctx.user?.canSeePrices;
   }
+}
+
+/** A stored (English) approval reason in the page's language, when it is one the services write. */
+export function approvalReasonText(ctx: TenantContext, stored: string | null): string | null {
+  return stored === null ? null : pageMessage(ctx.locale, approvalReasonRef(stored), stored);
 }

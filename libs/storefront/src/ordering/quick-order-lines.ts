@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { VitrineError } from '@vitrine/errors';
+import { VitrineError, type MessageParams } from '@vitrine/errors';
 
 /** Uploads larger than this are refused (413) before anything is read into the cart. */
 export const QUICK_ORDER_MAX_BYTES = 5_000_000;
@@ -16,6 +16,9 @@ export interface UnreadableLine {
   line: number;
   text: string;
   reason: string;
+  /** The reason by key, for the page's language (see site/domain-messages.ts). */
+  key: string;
+  params: MessageParams;
 }
 
 /** An uploaded file as the multipart hook keeps it (see bootstrap.ts). */
@@ -126,6 +129,8 @@ export function parseQuickOrder(text: string): {
           line: info.lines,
           text,
           reason: 'No article number in the first column.',
+          key: 'quick.noSku',
+          params: {},
         });
       return;
     }
@@ -136,6 +141,8 @@ export function parseQuickOrder(text: string): {
         line: info.lines,
         text,
         reason: `The quantity “${quantityText}” is not a whole number of at least 1.`,
+        key: 'quick.badQuantity',
+        params: { value: quantityText },
       });
     else lines.push({ line: info.lines, sku, quantity });
   });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { VitrineError } from '@vitrine/errors';
 import { CartService } from '@vitrine/ordering';
 import type { TenantContext } from '@vitrine/tenancy';
+import { pageMessage } from '../site/domain-messages';
 import { label } from '../site/messages';
 import { parseQuickOrder, readUpload, type UploadedFile } from './quick-order-lines';
 
@@ -34,7 +35,11 @@ export class QuickOrderPageService {
     const parsed = texts.map(parseQuickOrder);
     const lines = parsed.flatMap((p) => p.lines);
     const refused: QuickOrderResult['refused'] = parsed.flatMap((p) =>
-      p.unreadable.map((u) => ({ line: u.line, text: u.text, reason: u.reason })),
+      p.unreadable.map((u) => ({
+        line: u.line,
+        text: u.text,
+        reason: pageMessage(ctx.locale, u, u.reason),
+      })),
     );
     const added: QuickOrderResult['added'] = [];
     if (lines.length) {
@@ -50,7 +55,7 @@ export class QuickOrderPageService {
           refused.push({
             line: line.line,
             text: `${line.sku};${line.quantity}`,
-            reason: pending[at].reason,
+            reason: pageMessage(ctx.locale, pending[at], pending[at].reason),
           });
           pending.splice(at, 1);
         } else added.push({ sku: line.sku, quantity: line.quantity });

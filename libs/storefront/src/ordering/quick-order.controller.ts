@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VitrineError } from '@vitrine/errors';
 import { HttpCtx, type TenantContext } from '@vitrine/tenancy';
 import { CsrfGuard, RequireUser, setNotice } from '../session';
+import { errorMessage } from '../site/domain-messages';
 import { label } from '../site/messages';
 import { PageRenderer } from '../site/page-renderer';
 import { field, formOf } from './page-input';
@@ -64,7 +65,13 @@ export class QuickOrderController {
       // Unreadable input (no lines, too many lines): the form again with the message. A file
       // that is not CSV (415) or too large (413) gets the error page.
       if (err instanceof VitrineError && err.code === 'BAD_USER_INPUT')
-        return this.render(ctx, req, reply, { error: err.message, lines: pasted }, 400);
+        return this.render(
+          ctx,
+          req,
+          reply,
+          { error: errorMessage(ctx.locale, err), lines: pasted },
+          400,
+        );
       throw err;
     }
   }

@@ -4,6 +4,7 @@ import { VitrineError } from '@vitrine/errors';
 import { HttpCtx, type TenantContext } from '@vitrine/tenancy';
 import { one } from '../home.controller';
 import { CsrfGuard, RequireUser, setNotice } from '../session';
+import { errorMessage } from '../site/domain-messages';
 import { label } from '../site/messages';
 import { PageRenderer } from '../site/page-renderer';
 import { CheckoutPageService, EMPTY_CHECKOUT_FORM } from './checkout-page.service';
@@ -89,7 +90,13 @@ export class QuotesController {
       return reply.code(303).header('location', to).send();
     } catch (err) {
       if (err instanceof VitrineError && err.code === 'BAD_USER_INPUT')
-        return this.renderRequest(ctx, req, reply, { error: err.message, form }, 400);
+        return this.renderRequest(
+          ctx,
+          req,
+          reply,
+          { error: errorMessage(ctx.locale, err), form },
+          400,
+        );
       throw err;
     }
   }
@@ -144,7 +151,7 @@ export class QuotesController {
         req,
         reply,
         number,
-        { form, error: err.message, key },
+        { form, error: errorMessage(ctx.locale, err), key },
         err.httpStatus,
       );
     }

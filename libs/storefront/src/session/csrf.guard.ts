@@ -20,7 +20,8 @@ const FORM_EXPIRED = 'The form expired or was tampered with; reload the page and
 export class CsrfGuard implements CanActivate {
   canActivate(execution: ExecutionContext): boolean {
     const req = execution.switchToHttp().getRequest<FastifyRequest>();
-    if (!csrfValid(req)) throw new VitrineError('FORBIDDEN', FORM_EXPIRED);
+    if (!csrfValid(req))
+      throw VitrineError.withMessage('FORBIDDEN', 'session.formExpired', {}, FORM_EXPIRED);
     return true;
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { permissionsOf, type TenantContext } from '@vitrine/tenancy';
+import type { MessageRef } from '@vitrine/errors';
+import { pageMessage } from './domain-messages';
 import { label } from './messages';
 import { palette } from './palette';
 import { ThemeEnvironments } from './theme-environments';
@@ -77,6 +79,8 @@ export class PageRenderer {
     status: number,
     message: string | null,
     code: string | null = null,
+    /** The error's message by key (VitrineError.messageRef), to say it in the page's language. */
+    messageRef: MessageRef | null = null,
   ): string {
     const known = [400, 403, 404, 413, 415, 429].includes(status) ? status : 500;
     return this.render(
@@ -87,7 +91,9 @@ export class PageRenderer {
         status,
         code,
         heading: label(ctx.locale, `error.title.${known}`),
-        message: message ?? label(ctx.locale, known === 404 ? 'error.text.404' : 'error.text.500'),
+        message: message
+          ? pageMessage(ctx.locale, messageRef, message)
+          : label(ctx.locale, known === 404 ? 'error.text.404' : 'error.text.500'),
       },
       { title: label(ctx.locale, `error.title.${known}`), status },
     );
