@@ -18,7 +18,6 @@ import { CliModule } from './cli.module';
 import { importSummary, ImportProgressReporter } from './import-progress';
 import { registerOutboxCommands } from './outbox-commands';
 import { registerTenantCommands } from './tenant-commands';
-import { registerTenantCommands } from './tenant-commands';
 import { registerAdminCommands } from './admin-commands';
 
 /** Exit codes scripts can rely on. */
@@ -132,7 +131,6 @@ export function buildProgram(config: () => AppConfig): Command {
         printPlans(plans, opts.json, opts.dryRun, c.env !== 'production');
       });
     });
-  registerTenantCommands(program, tenants, config, withServices, migrateEmbedded);
   registerTenantCommands(program, tenants, config, withServices, migrateEmbedded);
 
   const imports = program
