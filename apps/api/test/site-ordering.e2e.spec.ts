@@ -630,6 +630,8 @@ describe('microsite buying pages (end to end)', () => {
       const foreign = await buyer.get(`/orders/${number}`);
       expect(foreign.status).toBe(404);
       expect(foreign.body).toContain('Pagina niet gevonden');
+      // The same words as for a number that does not exist, in the page's language.
+      expect(textOf(foreign.body)).toContain(`U heeft geen bestelling ${number}.`);
       expect((await buyer.get('/orders/2026-99999')).status).toBe(404);
 
       // Zorggroep's numbers are made to be ones Jansen Bouw does not have.

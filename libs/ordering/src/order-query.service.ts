@@ -44,7 +44,13 @@ export class OrderQueryService {
     number: string,
   ): Promise<{ cart: CartView; rejected: RejectedLine[] }> {
     const order = await this.byNumber(ctx, number);
-    if (!order) throw VitrineError.notFound(`You have no order ${number}.`);
+    if (!order)
+      throw VitrineError.withMessage(
+        'NOT_FOUND',
+        'orders.notFound',
+        { number },
+        `You have no order ${number}.`,
+      );
     return this.carts.add(
       ctx,
       order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),

@@ -45,9 +45,13 @@ export class OrderPagesService {
           ? filter
           : null;
     if (filter && !status)
-      throw VitrineError.badInput(`“${filter}” is not an order status to filter on.`, {
-        argument: 'status',
-      });
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'orders.badFilter',
+        { filter },
+        `“${filter}” is not an order status to filter on.`,
+        { argument: 'status' },
+      );
     const page = await this.orders.page(ctx, ORDERS_PAGE_SIZE, after, status);
     const date = dateFormatter(ctx);
     const own = ctx.user?.id;
@@ -99,7 +103,13 @@ export class OrderPagesService {
   /** An order of the caller's scope; anything else is NOT_FOUND, exactly like a number that does not exist. */
   async detail(ctx: TenantContext, number: string): Promise<Record<string, unknown>> {
     const order = await this.orders.byNumber(ctx, number);
-    if (!order) throw VitrineError.notFound(`You have no order ${number}.`);
+    if (!order)
+      throw VitrineError.withMessage(
+        'NOT_FOUND',
+        'orders.notFound',
+        { number },
+        `You have no order ${number}.`,
+      );
     return this.model(ctx, order);
   }
 

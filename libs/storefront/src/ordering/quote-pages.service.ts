@@ -43,7 +43,13 @@ export class QuotePagesService {
   /** A quote of the caller's scope; another company's or tenant's is NOT_FOUND. */
   async get(ctx: TenantContext, number: string): Promise<QuoteView> {
     const quote = await this.quotes.byNumber(ctx, number);
-    if (!quote) throw VitrineError.notFound(`You have no quote ${number}.`);
+    if (!quote)
+      throw VitrineError.withMessage(
+        'NOT_FOUND',
+        'quote.notFound',
+        { number },
+        `You have no quote ${number}.`,
+      );
     return quote;
   }
 

@@ -80,6 +80,9 @@ export const DOMAIN_MESSAGES: Record<SiteLocale, Record<string, string>> = {
     'quote.emailMissing': 'Give an e-mail address for the offer.',
     'quote.unknownArticles': 'Not articles of this shop: {skus}.',
     'quote.lineCount': 'A quote request has 1 to {max} lines.',
+    // orders
+    'orders.notFound': 'You have no order {number}.',
+    'orders.badFilter': '“{filter}” is not an order status to filter on.',
     // order lists
     'lists.emptyCart': 'Your cart is empty; nothing to save.',
     'lists.empty': 'The list "{name}" is empty.',
@@ -164,6 +167,8 @@ export const DOMAIN_MESSAGES: Record<SiteLocale, Record<string, string>> = {
     'quote.emailMissing': 'Geef een e-mailadres voor de aanbieding.',
     'quote.unknownArticles': 'Geen artikelen van deze webshop: {skus}.',
     'quote.lineCount': 'Een offerteaanvraag heeft 1 tot {max} regels.',
+    'orders.notFound': 'U heeft geen bestelling {number}.',
+    'orders.badFilter': '“{filter}” is geen bestelstatus om op te filteren.',
     'lists.emptyCart': 'Uw winkelwagen is leeg; er is niets om op te slaan.',
     'lists.empty': 'De lijst "{name}" is leeg.',
     'users.badEmail': '"{email}" is geen e-mailadres.',
