@@ -1,4 +1,4 @@
-import { AdminTokenService } from '@vitrine/admin';
+import { AdminAccountService, AdminTokenService } from '@vitrine/admin';
 import { TenantDb } from '@vitrine/database';
 import { httpRequest, type GraphQLResult, type TestDatabase } from '@vitrine/testing';
 import { seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
@@ -374,5 +374,46 @@ describe('admin API: tenant KPIs (end to end)', () => {
     const res = await kpis('jansen-bouw', '2031-03-01T00:00:00Z', '2031-03-08T00:00:00Z', null);
     expect([res.status, res.code]).toEqual([401, 'UNAUTHENTICATED']);
     expect(res.data ?? null).toBeNull();
+  });
+
+  it('shows an account manager the KPIs of their own tenants only, and logs the refusal', async () => {
+    await api.app.get(AdminAccountService).create('test', {
+      email: 'am-kpi@seller.example',
+      name: 'Account manager',
+      roles: ['ACCOUNT_MANAGER'],
+      tenants: ['zorggroep-noord'],
+      password: 'a long enough password 42',
+    });
+    const login = await httpRequest(api.port, {
+      host: 'admin.localhost',
+      method: 'POST',
+      path: '/admin/graphql',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `mutation { adminLogin(email: "am-kpi@seller.example", password: "a long enough password 42") { token } }`,
+      }),
+    });
+    const manager = (login.json() as { data: { adminLogin: { token: string } } }).data.adminLogin
+      .token;
+    const own = await kpis(
+      'zorggroep-noord',
+      '2031-03-01T00:00:00Z',
+      '2031-03-08T00:00:00Z',
+      manager,
+    );
+    expect(own.code).toBeUndefined();
+    const other = await kpis(
+      'jansen-bouw',
+      '2031-03-01T00:00:00Z',
+      '2031-03-08T00:00:00Z',
+      manager,
+    );
+    expect(other.code).toBe('FORBIDDEN');
+    const [refused] = await api.app
+      .get(TenantDb)
+      .query<{ outcome: string }>(
+        `SELECT outcome FROM audit_log WHERE action = 'tenant.kpis' ORDER BY id DESC LIMIT 1`,
+      );
+    expect(refused.outcome).toBe('REFUSED');
   });
 });

@@ -1,6 +1,8 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { formatDecimal, type MoneyType } from '@vitrine/pricing';
-import { AdminOnly } from '../api/admin-access';
+import type { AdminIdentity } from '@vitrine/tenancy';
+import { AdminGate } from '../accounts/admin-gate.service';
+import { AdminOnly, CurrentAdmin } from '../api/admin-access';
 import { TenantKpisService, type TenantKpis } from './tenant-kpis.service';
 import { KpiGranularityEnum, TenantKpisType } from './tenant-kpis.types';
 
@@ -48,7 +50,10 @@ export function toTenantKpis(k: TenantKpis): TenantKpisType {
 /** Tenant KPIs for the seller. */
 @Resolver()
 export class TenantKpisResolver {
-  constructor(private readonly kpis: TenantKpisService) {}
+  constructor(
+    private readonly kpis: TenantKpisService,
+    private readonly gate: AdminGate,
+  ) {}
 
   @AdminOnly()
   @Query(() => TenantKpisType, {
@@ -56,10 +61,13 @@ export class TenantKpisResolver {
       'KPIs for one tenant over a period: order count, revenue, average order value, repeat-purchase rate, quote conversion.',
   })
   async tenantKpis(
+    @CurrentAdmin() admin: AdminIdentity,
     @Args('slug') slug: string,
     @Args('from', { type: () => Date }) from: Date,
     @Args('to', { type: () => Date }) to: Date,
   ): Promise<TenantKpisType> {
+    // An account manager sees the KPIs of the tenants assigned to them only (refusals audited).
+    await this.gate.tenant(admin, 'TENANTS', slug, 'tenant.kpis');
     return toTenantKpis(await this.kpis.compute(slug, from, to));
   }
 }
