@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AdminAccountService,
   AdminTokenService,
   loadTenantDir,
   TenantAdminService,
@@ -88,12 +89,12 @@ describe('tenants through the admin API (end to end)', () => {
   const sql = <T = Row>(text: string, params: unknown[] = []) =>
     a.app.get(TenantDb).maintenance((em) => em.query(text, params) as Promise<T[]>);
 
-  async function admin<T = Row>(query: string, variables: Row = {}) {
+  async function admin<T = Row>(query: string, variables: Row = {}, bearer = token) {
     const res = await httpRequest(a.port, {
       host: ADMIN,
       method: 'POST',
       path: '/admin/graphql',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
       body: JSON.stringify({ query, variables }),
     });
     return { status: res.status, ...(res.json() as Omit<GraphQLResult<T>, 'status' | 'headers'>) };
@@ -239,7 +240,9 @@ describe('tenants through the admin API (end to end)', () => {
   });
 
   it('exports a tenant as tenant.yaml that syncs back unchanged', async () => {
-    const yaml = await a.app.get(TenantAdminService).exportYaml('acme-tools');
+    const yaml = await a.app
+      .get(TenantAdminService)
+      .exportYaml({ subject: ACTOR, roles: ['SUPER_ADMIN'] }, 'acme-tools');
     expect(yaml).toContain('slug: acme-tools');
     const dir = mkdtempSync(join(tmpdir(), 'vitrine-export-'));
     mkdirSync(join(dir, 'acme-tools'));
@@ -403,5 +406,67 @@ describe('tenants through the admin API (end to end)', () => {
     );
     await admin(STATUS, { s: 'acme-nieuw', st: 'ACTIVE' });
     await within(1000, async () => (await nameOn(b, 'acme-tools.localhost')) === 'Acme Nieuw');
+  });
+
+  it('keeps an account manager to the tenants assigned to them', async () => {
+    const { admin: manager } = await a.app.get(AdminAccountService).create('test', {
+      email: 'frank@seller.example',
+      name: 'Frank',
+      roles: ['ACCOUNT_MANAGER'],
+      tenants: ['jansen-bouw'],
+      password: 'a long enough password 123',
+    });
+    const bearer = (
+      await a.app.get(AdminTokenService).signAccount(manager.id, ['ACCOUNT_MANAGER'], 1)
+    ).token;
+    const list = await admin<{ tenants: { edges: Array<{ node: { slug: string } }> } }>(
+      `{ tenants { edges { node { slug } } } }`,
+      {},
+      bearer,
+    );
+    expect(list.data?.tenants.edges.map((e) => e.node.slug)).toEqual(['jansen-bouw']);
+    expect(
+      error(await admin(`{ tenant(slug: "autoparts-delta") { slug } }`, {}, bearer)).code,
+    ).toBe('FORBIDDEN');
+    const before = await snapshot();
+    const create = await admin(
+      CREATE,
+      { i: acme({ slug: 'frank-site', domains: ['frank-site.localhost'] }) },
+      bearer,
+    );
+    expect(error(create).code).toBe('FORBIDDEN');
+    const other = await admin(UPDATE, { s: 'autoparts-delta', i: { name: 'Mine now' } }, bearer);
+    expect(error(other).code).toBe('FORBIDDEN');
+    const suspend = await admin(STATUS, { s: 'autoparts-delta', st: 'SUSPENDED' }, bearer);
+    expect(error(suspend).code).toBe('FORBIDDEN');
+    // A clash names no tenant the manager may not see.
+    const clash = await admin(ADD, { s: 'jansen-bouw', d: 'autoparts-delta.localhost' }, bearer);
+    expect(error(clash)).toMatchObject({ code: 'CONFLICT', field: 'domains[2]' });
+    expect(error(clash).message).toMatch(/already belongs to another tenant/);
+    expect(error(clash).message).not.toMatch(/tenant "autoparts-delta"/);
+    expect(await snapshot()).toEqual(before);
+    const refused = await sql<{ actor: string; action: string }>(
+      `SELECT actor, action FROM audit_log WHERE outcome = 'REFUSED' AND actor = $1 ORDER BY at`,
+      [manager.id],
+    );
+    expect(refused.map((r) => r.action)).toEqual(
+      expect.arrayContaining([
+        'tenant.create',
+        'tenant.update',
+        'tenant.status',
+        'tenant.domain.add',
+      ]),
+    );
+    // Their own tenant they may change.
+    const own = await admin<{ updateTenant: Tenant }>(
+      UPDATE,
+      { s: 'jansen-bouw', i: { name: 'Jansen Bouw (by Frank)' } },
+      bearer,
+    );
+    expect(own.data?.updateTenant.name).toBe('Jansen Bouw (by Frank)');
+    await within(
+      1000,
+      async () => (await nameOn(b, 'jansen-bouw.localhost')) === 'Jansen Bouw (by Frank)',
+    );
   });
 });

@@ -11,6 +11,7 @@ import {
   type CreateTenantInput,
 } from '@vitrine/admin';
 import type { AppConfig } from '@vitrine/config';
+import type { AdminIdentity } from '@vitrine/tenancy';
 import { VitrineError } from '@vitrine/errors';
 
 type WithServices = <T>(
@@ -27,13 +28,18 @@ export const TENANT_EXIT = { usage: 2, invalidInput: 3, conflict: 5, notFound: 6
 
 const STATUSES = Object.values(TenantStatusEnum) as string[];
 
-/** Who did it, for the audit log: the operating-system user running the CLI. */
-function cliActor(): string {
+/**
+ * Who does it: the operating-system user running the CLI (the audit log's actor), with the
+ * rights of the installation's operator — whoever can run the CLI can reach the database.
+ */
+function cliActor(): AdminIdentity {
+  let subject = 'cli';
   try {
-    return `cli:${userInfo().username}`;
+    subject = `cli:${userInfo().username}`;
   } catch {
-    return 'cli';
+    // no user name (a container without passwd entry): plain "cli"
   }
+  return Object.freeze({ subject, roles: ['SUPER_ADMIN'] });
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -201,7 +207,7 @@ export function registerTenantCommands(
         const out: AdminTenantType[] = [];
         let after: string | null = null;
         for (;;) {
-          const page = await s.list({ first: 200, after, status: opts.status ?? null });
+          const page = await s.list(cliActor(), { first: 200, after, status: opts.status ?? null });
           out.push(...page.items.map((i) => i.node));
           if (!page.hasNextPage) return out;
           after = page.endCursor;
@@ -234,7 +240,7 @@ export function registerTenantCommands(
     .option('--stdout', 'print the file instead of writing it', false)
     .option('--force', 'overwrite an existing tenant.yaml', false)
     .action(async (slug: string, opts: { out?: string; stdout: boolean; force: boolean }) => {
-      const yaml = await run((s) => s.exportYaml(slug));
+      const yaml = await run((s) => s.exportYaml(cliActor(), slug));
       if (yaml === undefined) return;
       if (opts.stdout) {
         process.stdout.write(yaml);

@@ -18,12 +18,13 @@ export class TenantAdminResolver {
   @AdminOnly()
   @Query(() => TenantConnectionType, { description: 'Tenants by slug, optionally of one status.' })
   async tenants(
+    @CurrentAdmin() admin: AdminIdentity,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('status', { type: () => TenantStatusEnum, nullable: true })
     status: TenantStatusEnum | null,
   ): Promise<TenantConnectionType> {
-    const page = await this.service.list({ first: first ?? 50, after, status });
+    const page = await this.service.list(admin, { first: first ?? 50, after, status });
     return {
       edges: page.items,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
@@ -32,8 +33,11 @@ export class TenantAdminResolver {
 
   @AdminOnly()
   @Query(() => AdminTenantType, { nullable: true, description: 'A tenant by slug; null if none.' })
-  tenant(@Args('slug') slug: string): Promise<AdminTenantType | null> {
-    return this.service.get(slug);
+  tenant(
+    @CurrentAdmin() admin: AdminIdentity,
+    @Args('slug') slug: string,
+  ): Promise<AdminTenantType | null> {
+    return this.service.get(admin, slug);
   }
 
   @AdminOnly()
@@ -45,7 +49,7 @@ export class TenantAdminResolver {
     @CurrentAdmin() admin: AdminIdentity,
     @Args('input') input: CreateTenantInput,
   ): Promise<AdminTenantType> {
-    return this.service.create(admin.subject, input);
+    return this.service.create(admin, input);
   }
 
   @AdminOnly()
@@ -55,7 +59,7 @@ export class TenantAdminResolver {
     @Args('slug') slug: string,
     @Args('input') input: UpdateTenantInput,
   ): Promise<AdminTenantType> {
-    return this.service.update(admin.subject, slug, input);
+    return this.service.update(admin, slug, input);
   }
 
   @AdminOnly()
@@ -65,7 +69,7 @@ export class TenantAdminResolver {
     @Args('slug') slug: string,
     @Args('domain') domain: string,
   ): Promise<AdminTenantType> {
-    return this.service.addDomain(admin.subject, slug, domain);
+    return this.service.addDomain(admin, slug, domain);
   }
 
   @AdminOnly()
@@ -75,7 +79,7 @@ export class TenantAdminResolver {
     @Args('slug') slug: string,
     @Args('domain') domain: string,
   ): Promise<AdminTenantType> {
-    return this.service.removeDomain(admin.subject, slug, domain);
+    return this.service.removeDomain(admin, slug, domain);
   }
 
   @AdminOnly()
@@ -85,6 +89,6 @@ export class TenantAdminResolver {
     @Args('slug') slug: string,
     @Args('status', { type: () => TenantStatusEnum }) status: TenantStatusEnum,
   ): Promise<AdminTenantType> {
-    return this.service.setStatus(admin.subject, slug, status);
+    return this.service.setStatus(admin, slug, status);
   }
 }

@@ -3,6 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
+import type { AdminIdentity } from '@vitrine/tenancy';
+import { AdminPolicy, auditActor } from '../accounts/admin-policy';
 import { AuditLog } from '../audit';
 import { loadTenantSpec, TenantFileError, type TenantFile } from '../tenant-file';
 import { TenantSyncService } from '../tenant-sync.service';
@@ -62,11 +64,16 @@ export class TenantAdminService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(options: {
-    first: number;
-    after: string | null;
-    status: TenantStatusEnum | null;
-  }): Promise<TenantPage> {
+  /** Tenants by slug; an account manager sees their own tenants only. */
+  async list(
+    admin: AdminIdentity,
+    options: {
+      first: number;
+      after: string | null;
+      status: TenantStatusEnum | null;
+    },
+  ): Promise<TenantPage> {
+    const scope = AdminPolicy.requireUse(admin, 'TENANTS');
     const first = Math.min(Math.max(options.first, 1), MAX_PAGE);
     let after: string | null = null;
     if (options.after) {
@@ -75,8 +82,9 @@ export class TenantAdminService {
     }
     const rows = await this.db.query<TenantRecord>(
       `${SELECT} WHERE ($1::text IS NULL OR t.status = $1) AND ($2::text IS NULL OR t.slug > $2)
+          AND ($4::uuid[] IS NULL OR t.id = ANY($4::uuid[]))
         GROUP BY t.id ORDER BY t.slug LIMIT $3`,
-      [options.status, after, first + 1],
+      [options.status, after, first + 1, scope.all ? null : scope.tenantIds],
     );
     const items = rows.slice(0, first).map((r) => ({
       cursor: Buffer.from(r.slug).toString('base64url'),
@@ -89,61 +97,73 @@ export class TenantAdminService {
     };
   }
 
-  async get(slug: string): Promise<AdminTenantType | null> {
+  /** A tenant by slug, null if none; FORBIDDEN for an account manager's other tenants. */
+  async get(admin: AdminIdentity, slug: string): Promise<AdminTenantType | null> {
+    AdminPolicy.requireUse(admin, 'TENANTS');
     const row = await this.find(slug);
-    return row ? toAdminTenant(row) : null;
+    if (!row) return null;
+    AdminPolicy.require(admin, 'TENANTS', row.id, slug);
+    return toAdminTenant(row);
   }
 
   /** The tenant's declaration as tenant.yaml text (`vitrine tenants export`). */
-  async exportYaml(slug: string): Promise<string> {
-    return toTenantYaml(declarationOf(await this.require(slug)));
+  async exportYaml(admin: AdminIdentity, slug: string): Promise<string> {
+    const row = await this.require(slug);
+    AdminPolicy.require(admin, 'TENANTS', row.id, slug);
+    return toTenantYaml(declarationOf(row));
   }
 
   /** Provisions a new tenant; CONFLICT when its slug or a domain is taken. */
-  async create(actor: string, input: CreateTenantInput): Promise<AdminTenantType> {
+  async create(admin: AdminIdentity, input: CreateTenantInput): Promise<AdminTenantType> {
     const slug = String(input.slug ?? '');
-    return this.change(actor, 'tenant.create', slug, null, async () => {
+    return this.change(admin, 'tenant.create', slug, null, async () => {
+      requireCreator(admin);
       if (input.status && ![TenantStatusEnum.DRAFT, TenantStatusEnum.ACTIVE].includes(input.status))
         throw VitrineError.badInput(
           `A tenant is created DRAFT or ACTIVE, not ${input.status}; use setTenantStatus afterwards.`,
           { problems: [{ path: 'status', message: 'must be DRAFT or ACTIVE' }], field: 'status' },
         );
-      return this.write(actor, 'tenant.create', null, rawForCreate(input), true);
+      return this.write(admin, 'tenant.create', null, rawForCreate(input), true);
     });
   }
 
   /** Creates a tenant from tenant.yaml data (`vitrine tenant create --file`). */
-  async createFromData(actor: string, raw: RawTenant): Promise<AdminTenantType> {
+  async createFromData(admin: AdminIdentity, raw: RawTenant): Promise<AdminTenantType> {
     const slug = typeof raw.slug === 'string' ? raw.slug : '';
-    return this.change(actor, 'tenant.create', slug, null, () =>
-      this.write(actor, 'tenant.create', null, { status: 'draft', ...raw }, true),
-    );
+    return this.change(admin, 'tenant.create', slug, null, () => {
+      requireCreator(admin);
+      return this.write(admin, 'tenant.create', null, { status: 'draft', ...raw }, true);
+    });
   }
 
-  async update(actor: string, slug: string, input: UpdateTenantInput): Promise<AdminTenantType> {
-    const before = await this.changeable(actor, 'tenant.update', slug);
-    return this.change(actor, 'tenant.update', slug, before, () =>
-      this.write(actor, 'tenant.update', before, rawForUpdate(declarationOf(before), input)),
+  async update(
+    admin: AdminIdentity,
+    slug: string,
+    input: UpdateTenantInput,
+  ): Promise<AdminTenantType> {
+    const before = await this.changeable(admin, 'tenant.update', slug);
+    return this.change(admin, 'tenant.update', slug, before, () =>
+      this.write(admin, 'tenant.update', before, rawForUpdate(declarationOf(before), input)),
     );
   }
 
   /** Adds a hostname (as an alias; the first domain stays primary). Adding it twice is a no-op. */
-  async addDomain(actor: string, slug: string, domain: string): Promise<AdminTenantType> {
-    const before = await this.changeable(actor, 'tenant.domain.add', slug);
+  async addDomain(admin: AdminIdentity, slug: string, domain: string): Promise<AdminTenantType> {
+    const before = await this.changeable(admin, 'tenant.domain.add', slug);
     const spec = declarationOf(before);
     const host = domain.trim().toLowerCase();
     if (spec.domains.includes(host)) return toAdminTenant(before);
-    return this.change(actor, 'tenant.domain.add', slug, before, () =>
-      this.write(actor, 'tenant.domain.add', before, { ...spec, domains: [...spec.domains, host] }),
+    return this.change(admin, 'tenant.domain.add', slug, before, () =>
+      this.write(admin, 'tenant.domain.add', before, { ...spec, domains: [...spec.domains, host] }),
     );
   }
 
   /** Removes a hostname; the last one cannot be removed (archive the tenant instead). */
-  async removeDomain(actor: string, slug: string, domain: string): Promise<AdminTenantType> {
-    const before = await this.changeable(actor, 'tenant.domain.remove', slug);
+  async removeDomain(admin: AdminIdentity, slug: string, domain: string): Promise<AdminTenantType> {
+    const before = await this.changeable(admin, 'tenant.domain.remove', slug);
     const spec = declarationOf(before);
     const host = domain.trim().toLowerCase();
-    return this.change(actor, 'tenant.domain.remove', slug, before, () => {
+    return this.change(admin, 'tenant.domain.remove', slug, before, () => {
       if (!spec.domains.includes(host))
         throw VitrineError.badInput(`"${host}" is not a domain of tenant "${slug}".`, {
           problems: [{ path: 'domain', message: 'is not a domain of this tenant' }],
@@ -158,15 +178,19 @@ export class TenantAdminService {
           },
         );
       const domains = spec.domains.filter((d) => d !== host);
-      return this.write(actor, 'tenant.domain.remove', before, { ...spec, domains });
+      return this.write(admin, 'tenant.domain.remove', before, { ...spec, domains });
     });
   }
 
   /** Moves a tenant along its life cycle (see TRANSITIONS); the same status again is a no-op. */
-  async setStatus(actor: string, slug: string, status: TenantStatusEnum): Promise<AdminTenantType> {
-    const before = await this.require(slug);
+  async setStatus(
+    admin: AdminIdentity,
+    slug: string,
+    status: TenantStatusEnum,
+  ): Promise<AdminTenantType> {
+    const before = await this.changeable(admin, 'tenant.status', slug, false);
     if (before.status === status) return toAdminTenant(before);
-    return this.change(actor, 'tenant.status', slug, before, () => {
+    return this.change(admin, 'tenant.status', slug, before, () => {
       if (!TRANSITIONS[before.status].includes(status)) {
         const allowed = TRANSITIONS[before.status];
         throw new VitrineError(
@@ -180,7 +204,7 @@ export class TenantAdminService {
         ...declarationOf(before),
         status: status.toLowerCase() as TenantFile['status'],
       };
-      return this.write(actor, 'tenant.status', before, spec as unknown as RawTenant);
+      return this.write(admin, 'tenant.status', before, spec as unknown as RawTenant);
     });
   }
 
@@ -188,7 +212,7 @@ export class TenantAdminService {
 
   /** Validates and writes one declaration through the sync's writer, with its audit row. */
   private async write(
-    actor: string,
+    admin: AdminIdentity,
     action: string,
     before: TenantRecord | null,
     raw: RawTenant,
@@ -205,7 +229,7 @@ export class TenantAdminService {
         inTransaction: async (em, written) => {
           for (const w of written)
             await this.audit.record(em, {
-              actor,
+              actor: auditActor(admin),
               action,
               tenantId: w.id,
               target: w.slug,
@@ -228,7 +252,7 @@ export class TenantAdminService {
 
   /** Runs a change; a refusal is mapped to the API's error and written to the audit log. */
   private async change<T>(
-    actor: string,
+    admin: AdminIdentity,
     action: string,
     slug: string,
     before: TenantRecord | null,
@@ -237,10 +261,13 @@ export class TenantAdminService {
     try {
       return await run();
     } catch (err) {
-      const error = err instanceof TenantFileError ? fromFileError(err) : err;
+      const error =
+        err instanceof TenantFileError
+          ? fromFileError(err, AdminPolicy.scope(admin, 'TENANTS').all)
+          : err;
       if (error instanceof VitrineError)
         await this.audit.refused({
-          actor,
+          actor: auditActor(admin),
           action,
           tenantId: before?.id ?? null,
           target: slug || null,
@@ -252,22 +279,29 @@ export class TenantAdminService {
     }
   }
 
-  /** The tenant, unless archived (archiving is final: nothing of it changes any more). */
-  private async changeable(actor: string, action: string, slug: string): Promise<TenantRecord> {
+  /**
+   * The tenant, if the admin may change it (FORBIDDEN otherwise, logged as refused) and, with
+   * `notArchived`, it is not archived (archiving is final: nothing of it changes any more).
+   */
+  private async changeable(
+    admin: AdminIdentity,
+    action: string,
+    slug: string,
+    notArchived = true,
+  ): Promise<TenantRecord> {
     const row = await this.require(slug);
-    if (row.status === TenantStatusEnum.ARCHIVED)
-      return this.change(actor, action, slug, row, () =>
-        Promise.reject(
-          new VitrineError(
-            'CONFLICT',
-            `Tenant "${slug}" is archived and can no longer be changed.`,
-            {
-              field: 'status',
-            },
-          ),
-        ),
-      );
-    return row;
+    return this.change(admin, action, slug, row, () => {
+      AdminPolicy.require(admin, 'TENANTS', row.id, slug);
+      if (notArchived && row.status === TenantStatusEnum.ARCHIVED)
+        throw new VitrineError(
+          'CONFLICT',
+          `Tenant "${slug}" is archived and can no longer be changed.`,
+          {
+            field: 'status',
+          },
+        );
+      return Promise.resolve(row);
+    });
   }
 
   private async require(slug: string): Promise<TenantRecord> {
@@ -288,8 +322,14 @@ export class TenantAdminService {
  * A tenant.yaml problem as the API's error: CONFLICT when the declaration is valid but clashes
  * with another tenant (slug, domain), BAD_USER_INPUT otherwise; every problem with its path.
  */
-function fromFileError(err: TenantFileError): VitrineError {
-  const problems = err.problems.map((p) => ({ path: p.path, message: p.message }));
+function fromFileError(err: TenantFileError, seesAllTenants: boolean): VitrineError {
+  // Only an admin who may see every tenant learns which one owns a domain.
+  const problems = err.problems.map((p) => ({
+    path: p.path,
+    message: seesAllTenants
+      ? p.message
+      : p.message.replace(/already belongs to tenant "[^"]*"/, 'already belongs to another tenant'),
+  }));
   const conflict = err.problems.every((p) => p.code === 'CONFLICT');
   const text = problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
   return new VitrineError(
@@ -302,4 +342,17 @@ function fromFileError(err: TenantFileError): VitrineError {
 function uniqueViolation(err: unknown): boolean {
   const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
   return e?.code === '23505' || e?.driverError?.code === '23505';
+}
+
+/**
+ * Opening a new site is for SUPER_ADMIN: an account manager works on the tenants assigned to
+ * them, and a new tenant is assigned to nobody yet.
+ */
+function requireCreator(admin: AdminIdentity): void {
+  if (!AdminPolicy.scope(admin, 'TENANTS').all)
+    throw new VitrineError(
+      'FORBIDDEN',
+      'Creating a tenant needs the SUPER_ADMIN role; an account manager works on the tenants assigned to them.',
+      { area: 'TENANTS' },
+    );
 }
