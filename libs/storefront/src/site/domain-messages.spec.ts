@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VitrineError } from '@vitrine/errors';
+import { quantityProblemOf } from '@vitrine/ordering';
 import { DOMAIN_MESSAGES, errorMessage, pageMessage } from './domain-messages';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -89,7 +90,6 @@ describe('domain messages of the pages', () => {
 
 describe('the English texts are the services’ own', () => {
   it('renders quantityProblem’s reasons in English exactly as the API says them', async () => {
-    const { quantityProblemOf } = await import('@vitrine/ordering');
     const article = {
       variantId: 1,
       sku: 'SKU-1',
