@@ -10,82 +10,12 @@ import {
 } from '@vitrine/testing';
 import type { Role } from '@vitrine/tenancy';
 import { maintenanceSql, seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
+import { SiteVisitor } from './site-visitor';
 import { chromiumAvailable, launchChromium } from './browser';
 
 const JANSEN = 'jansen-bouw.localhost';
 const ZORG = 'zorggroep-noord.localhost';
 const PASSWORD = 'correct horse battery staple';
-
-/** A visitor: their cookies, kept like a browser keeps them (per host, as set). */
-class Visitor {
-  readonly cookies = new Map<string, string>();
-  constructor(
-    private readonly api: () => RunningApp,
-    readonly host: string,
-  ) {}
-
-  get cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  async get(path: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
-    return this.keep(
-      await httpRequest(this.api().port, {
-        host: this.host,
-        path,
-        headers: { accept: 'text/html', cookie: this.cookieHeader, ...headers },
-      }),
-    );
-  }
-
-  async post(
-    path: string,
-    form: Record<string, string | string[]>,
-    headers: Record<string, string> = {},
-  ): Promise<HttpResponse> {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(form))
-      for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
-    return this.keep(
-      await httpRequest(this.api().port, {
-        host: this.host,
-        method: 'POST',
-        path,
-        headers: {
-          accept: 'text/html',
-          'content-type': 'application/x-www-form-urlencoded',
-          cookie: this.cookieHeader,
-          ...headers,
-        },
-        body: body.toString(),
-      }),
-    );
-  }
-
-  /** The CSRF token of the forms on a page. */
-  async csrf(path = '/login'): Promise<string> {
-    const res = await this.get(path);
-    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-    if (!token) throw new Error(`No CSRF token on ${path} (${res.status})`);
-    return token;
-  }
-
-  async login(email: string, password = PASSWORD, next?: string): Promise<HttpResponse> {
-    const _csrf = await this.csrf();
-    return this.post('/login', { _csrf, email, password, ...(next !== undefined ? { next } : {}) });
-  }
-
-  private keep(res: HttpResponse): HttpResponse {
-    for (const c of setCookies(res)) {
-      const [pair] = c.split(';');
-      const name = pair.slice(0, pair.indexOf('='));
-      const value = pair.slice(pair.indexOf('=') + 1);
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(c) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-}
 
 function setCookies(res: HttpResponse): string[] {
   const raw = res.headers['set-cookie'];
@@ -100,7 +30,7 @@ describe('microsite sessions (end to end)', () => {
   let api: RunningApp;
   const running = () => api;
   const sql = maintenanceSql(running);
-  const visitor = (host = JANSEN) => new Visitor(running, host);
+  const visitor = (host = JANSEN) => new SiteVisitor(running, host);
   const sessionsOf = async (email: string) =>
     (
       await sql<Array<{ n: number }>>(
@@ -151,7 +81,7 @@ describe('microsite sessions (end to end)', () => {
     expect(anon).toMatch(/SameSite=Lax/);
     expect(anon).not.toMatch(/Secure/);
 
-    const res = await v.login('koper@jansen.example');
+    const res = await v.submitLogin('koper@jansen.example', PASSWORD);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/');
     const session = setCookie(res, 'vitrine_session');
@@ -193,7 +123,7 @@ describe('microsite sessions (end to end)', () => {
 
   it('never reads the session cookie on the API', async () => {
     const v = visitor();
-    await v.login('koper@jansen.example');
+    await v.submitLogin('koper@jansen.example', PASSWORD);
     const res = await httpRequest(api.port, {
       host: JANSEN,
       method: 'POST',
@@ -228,7 +158,7 @@ describe('microsite sessions (end to end)', () => {
 
   it("does not sign anyone in on tenant B's host with tenant A's session cookie", async () => {
     const v = visitor(JANSEN);
-    await v.login('koper@jansen.example');
+    await v.submitLogin('koper@jansen.example', PASSWORD);
     const onZorg = await httpRequest(api.port, {
       host: ZORG,
       path: '/',
@@ -278,7 +208,7 @@ describe('microsite sessions (end to end)', () => {
     expect(crossSite.status).toBe(403);
     // A signed-in admin's change with a wrong token: 403, the user unchanged.
     const admin = visitor();
-    await admin.login('beheer@jansen.example');
+    await admin.submitLogin('beheer@jansen.example', PASSWORD);
     const before = await sql<Array<{ roles: string[] }>>(
       `SELECT roles FROM app_user WHERE email = 'koper@jansen.example'`,
     );
@@ -299,14 +229,14 @@ describe('microsite sessions (end to end)', () => {
       `SELECT count(*)::int AS n FROM web_session`,
     );
     const v = visitor();
-    const res = await v.login('koper@jansen.example', 'not the password at all');
+    const res = await v.submitLogin('koper@jansen.example', 'not the password at all');
     expect(res.status).toBe(401);
     expect(res.body).toContain('Het e-mailadres of het wachtwoord klopt niet.');
     expect(res.body).toContain('value="koper@jansen.example"');
     expect(res.body).toContain('name="password"');
     expect(setCookie(res, 'vitrine_session')).toBeUndefined();
     // A user of another tenant with the right password is just as unknown here.
-    expect((await v.login('koper@zorg.example')).status).toBe(401);
+    expect((await v.submitLogin('koper@zorg.example', PASSWORD)).status).toBe(401);
     const sessionsAfter = await sql<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM web_session`,
     );
@@ -320,7 +250,8 @@ describe('microsite sessions (end to end)', () => {
     // (Sign-ins count against the account's rate limit: this test has its own user.)
     await user('jansen-bouw', 'terug@jansen.example', ['BUYER']);
     expect(
-      (await visitor().login('terug@jansen.example', PASSWORD, '/orders?page=2')).headers.location,
+      (await visitor().submitLogin('terug@jansen.example', PASSWORD, '/orders?page=2')).headers
+        .location,
     ).toBe('/orders?page=2');
     for (const evil of [
       '//evil.example/',
@@ -330,12 +261,12 @@ describe('microsite sessions (end to end)', () => {
       ' //evil.example',
       '/\t/evil.example',
     ]) {
-      const res = await visitor().login('terug@jansen.example', PASSWORD, evil);
+      const res = await visitor().submitLogin('terug@jansen.example', PASSWORD, evil);
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/');
     }
     // Encoded line breaks stay an encoded path on this site (no header injection).
-    const crlf = await visitor().login(
+    const crlf = await visitor().submitLogin(
       'terug@jansen.example',
       PASSWORD,
       '/%0d%0aLocation: http://evil.example',
@@ -346,7 +277,7 @@ describe('microsite sessions (end to end)', () => {
   it("ends a deactivated user's session at once, and the company admin page works for admins only", async () => {
     await user('jansen-bouw', 'tijdelijk@jansen.example', ['BUYER']);
     const temp = visitor();
-    await temp.login('tijdelijk@jansen.example');
+    await temp.submitLogin('tijdelijk@jansen.example', PASSWORD);
     expect((await temp.get('/')).body).toContain('Uitloggen');
     // A buyer is not an admin: 403 page.
     const notAdmin = await temp.get('/company/users');
@@ -354,7 +285,7 @@ describe('microsite sessions (end to end)', () => {
     expect(notAdmin.body).toContain('Niet toegestaan');
 
     const admin = visitor();
-    await admin.login('beheer@jansen.example');
+    await admin.submitLogin('beheer@jansen.example', PASSWORD);
     const page = await admin.get('/company/users');
     expect(page.status).toBe(200);
     expect(page.body).toContain('tijdelijk@jansen.example');
@@ -397,12 +328,12 @@ describe('microsite sessions (end to end)', () => {
     );
     const after = await temp.get('/');
     expect(after.body).not.toContain('Uitloggen');
-    expect((await visitor().login('tijdelijk@jansen.example')).status).toBe(401);
+    expect((await visitor().submitLogin('tijdelijk@jansen.example', PASSWORD)).status).toBe(401);
   });
 
   it('invites a colleague from the admin page; the invitation link sets a password and signs in', async () => {
     const admin = visitor();
-    await admin.login('beheer@jansen.example');
+    await admin.submitLogin('beheer@jansen.example', PASSWORD);
     const _csrf = await admin.csrf('/company/users');
     const invalid = await admin.post('/company/users/invite', {
       _csrf,
@@ -480,7 +411,7 @@ describe('microsite sessions (end to end)', () => {
   it('resets a password: the same answer for any address, the link sets a new one and ends old sessions', async () => {
     await user('jansen-bouw', 'vergeten@jansen.example', ['BUYER']);
     const old = visitor();
-    await old.login('vergeten@jansen.example');
+    await old.submitLogin('vergeten@jansen.example', PASSWORD);
     const v = visitor();
     const ask = async (email: string) => {
       const res = await v.post('/password-reset', {
@@ -515,9 +446,9 @@ describe('microsite sessions (end to end)', () => {
     expect((await v.get('/')).body).toContain('Uitloggen');
     expect((await old.get('/')).body).not.toContain('Uitloggen');
     expect(await sessionsOf('vergeten@jansen.example')).toBe(1);
-    expect((await visitor().login('vergeten@jansen.example')).status).toBe(401);
+    expect((await visitor().submitLogin('vergeten@jansen.example', PASSWORD)).status).toBe(401);
     expect(
-      (await visitor().login('vergeten@jansen.example', 'een heel nieuw wachtwoord')).status,
+      (await visitor().submitLogin('vergeten@jansen.example', 'een heel nieuw wachtwoord')).status,
     ).toBe(303);
   });
 
@@ -551,7 +482,7 @@ describe('microsite sessions (end to end)', () => {
   it('keeps web sessions to their tenant at the database level (RLS)', async () => {
     await user('jansen-bouw', 'rls@jansen.example', ['BUYER']);
     const v = visitor();
-    await v.login('rls@jansen.example');
+    await v.submitLogin('rls@jansen.example', PASSWORD);
     const [zorg] = await sql<Array<{ id: string }>>(
       `SELECT id FROM tenant WHERE slug = 'zorggroep-noord'`,
     );

@@ -31,11 +31,15 @@ export class SiteVisitor {
     );
   }
 
+  /** A urlencoded form POST; a list value repeats its field (checkboxes, multi-selects). */
   async post(
     path: string,
-    form: Record<string, string>,
+    form: Record<string, string | string[]>,
     headers: Record<string, string> = {},
   ): Promise<HttpResponse> {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(form))
+      for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
     return this.keep(
       await httpRequest(this.api().port, {
         host: this.host,
@@ -47,7 +51,7 @@ export class SiteVisitor {
           cookie: this.cookieHeader,
           ...headers,
         },
-        body: new URLSearchParams(form).toString(),
+        body: body.toString(),
       }),
     );
   }
@@ -98,10 +102,15 @@ export class SiteVisitor {
     return token;
   }
 
+  /** Submits the login form (with its CSRF token) and returns the answer, whatever it is. */
+  async submitLogin(email: string, password = DEMO_PASSWORD, next?: string): Promise<HttpResponse> {
+    const _csrf = await this.csrf('/login');
+    return this.post('/login', { _csrf, email, password, ...(next !== undefined ? { next } : {}) });
+  }
+
   /** Signs in with the login form; throws unless it worked. */
   async login(email: string, password = DEMO_PASSWORD): Promise<this> {
-    const _csrf = await this.csrf('/login');
-    const res = await this.post('/login', { _csrf, email, password });
+    const res = await this.submitLogin(email, password);
     if (res.status !== 303 || !this.cookies.has('vitrine_session'))
       throw new Error(`Sign-in of ${email} on ${this.host} failed: ${res.status}`);
     return this;
