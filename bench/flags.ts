@@ -22,6 +22,8 @@ export interface BenchFlags {
   scenarios: string[];
   /** Contract prices in the file of the import-prices scenario. */
   importRows: number;
+  /** Tenants the provisioning scenario creates through the admin API. */
+  provision: number;
   /** Keep the temporary PGlite data directory after the run instead of deleting it. */
   keep: boolean;
   /** Reuse (and keep) this PGlite data directory instead of a fresh temporary one. */
@@ -41,6 +43,7 @@ export const DEFAULT_FLAGS: Readonly<BenchFlags> = Object.freeze({
   buyers: 16,
   scenarios: [],
   importRows: 1_000_000,
+  provision: 1000,
   keep: false,
   dataDir: null,
   out: null,
@@ -69,6 +72,9 @@ Options:
                     import-prices: imports a file of contract prices twice with the CLI
                     after the HTTP scenarios (runs only when named)
   --import-rows N   contract prices in the import-prices file          (default ${DEFAULT_FLAGS.importRows})
+                    provisioning: creates tenants through the admin API and measures
+                    catalog-page before and after (runs only when named)
+  --provision N     tenants the provisioning scenario creates          (default ${DEFAULT_FLAGS.provision})
   --keep            keep the temporary PGlite data directory
   --data-dir DIR    use (and keep) this PGlite data directory; reusing one skips seeding
   --out FILE        write the JSON report here instead of bench/results/<timestamp>.json
@@ -88,6 +94,7 @@ const INTEGER_FLAGS = {
   // Every virtual buyer is a seeded user of its own (libs/admin/src/bench-buyers.ts).
   buyers: { min: 1, max: BENCH_BUYERS },
   importRows: { min: 1, max: 10_000_000 },
+  provision: { min: 1, max: 100_000 },
 } as const;
 
 type IntegerFlag = keyof typeof INTEGER_FLAGS;
@@ -126,6 +133,7 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
         buyers: { type: 'string' },
         scenario: { type: 'string', multiple: true },
         'import-rows': { type: 'string' },
+        provision: { type: 'string' },
         keep: { type: 'boolean' },
         'data-dir': { type: 'string' },
         out: { type: 'string' },
@@ -153,6 +161,7 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
     // A repeated name would run the same scenario twice for no gain.
     scenarios: [...new Set(scenarios)],
     importRows: parseInteger('importRows', values['import-rows']),
+    provision: parseInteger('provision', values.provision),
     keep: values.keep === true || dataDir !== null,
     dataDir,
     out: values.out ?? null,

@@ -1,5 +1,6 @@
 import type { ImportScenarioResult } from './import-prices';
 import type { FlowLoadSummary, OrderFlowDetail } from './order-flow';
+import type { ProvisioningResult } from './provisioning';
 
 /**
  * The part of an autocannon result the report reads. autocannon's own `Result` satisfies it;
@@ -293,6 +294,8 @@ export interface BenchReport {
     importRows?: number;
     /** Virtual buyers of the order-flow scenario, when it ran. */
     buyers?: number;
+    /** Tenants of the provisioning scenario, when it ran. */
+    provision?: number;
   };
   database: 'pglite' | 'postgres';
   redis: boolean;
@@ -303,6 +306,8 @@ export interface BenchReport {
   scenarios: ScenarioRow[];
   /** The import-prices scenario, when it was selected (bench/import-prices.ts). */
   imports?: ImportScenarioResult[];
+  /** The provisioning scenario, when it was selected (bench/provisioning.ts). */
+  provisioning?: ProvisioningResult;
 }
 
 /** Reads the VmRSS line of a /proc/<pid>/status text, in kilobytes; null when absent. */

@@ -48,8 +48,28 @@ import {
   parseVmRssKb,
   reportFileName,
   ScenarioRow,
+  summarize,
   unmeasuredRow,
 } from './report';
+import {
+  ADMIN_HOST,
+  adminAuthorization,
+  createdOk,
+  createTenantRequest,
+  describeBatch,
+  formatProvisioning,
+  LoopbackClient,
+  PROVISION_CLIENTS,
+  PROVISION_SCENARIO,
+  provisionDomain,
+  provisionRunTag,
+  provisionSlug,
+  type ProvisioningResult,
+  runBatch,
+  relativeChange,
+  servedOk,
+  TENANT_NAME_QUERY,
+} from './provisioning';
 import {
   GraphQLRequest,
   hasGraphQLErrors,
@@ -561,6 +581,90 @@ function scenarioContext(flags: BenchFlags, api: RunningApi): ScenarioContext {
   return ctx;
 }
 
+/** The request scenario the provisioning scenario measures before and after (a buyer's page). */
+const PROVISION_PAGE_SCENARIO = 'catalog-page';
+
+/**
+ * The provisioning scenario (bench/provisioning.ts): catalog-page against the API, then
+ * `--provision` tenants created through the admin API by a few admin clients, catalog-page
+ * again, then one storefront request on each new tenant; the API's RSS at each stage.
+ */
+async function runProvisioning(
+  flags: BenchFlags,
+  api: RunningApi,
+  ctx: ScenarioContext,
+): Promise<ProvisioningResult> {
+  const n = flags.provision;
+  log(`\n[${PROVISION_SCENARIO}] ${n} tenants through the admin API (${ADMIN_HOST})`);
+  const page = SCENARIOS.find((s) => s.name === PROVISION_PAGE_SCENARIO);
+  if (!page) throw new Error(`no ${PROVISION_PAGE_SCENARIO} scenario`);
+  const headers = requestHeaders(page);
+  if (page.buyer) headers['authorization'] = await ctx.authorization(page.host, page.buyer.company);
+  const body = requestBody(page, page.prepare ? await page.prepare(ctx) : {});
+  const target: Target = { port: api.port, scenario: page, path: page.path, headers, body };
+  const pageLoad = async (when: string) => {
+    const first = await loopbackRequest({ ...target, method: page.method });
+    const text = first.body.toString('utf8');
+    const problem = warmupProblem(first.status, text) ?? page.check?.(text) ?? null;
+    if (problem !== null) throw new Error(`${page.name} ${when}: ${problem}`);
+    log(
+      `  ${page.name} ${when}: ${WARMUP_LOAD_SECONDS} + ${flags.duration} s × ${flags.connections} connections…`,
+    );
+    const summary = summarize(await load(flags, target));
+    log(`  ${page.name} ${when}: ${summary.reqPerSec.toFixed(1)} req/s, p99 ${summary.p99Ms} ms`);
+    return summary;
+  };
+  const before = await pageLoad('before');
+  const rssBefore = readRssKb(api.child.pid);
+
+  const tag = provisionRunTag(Date.now());
+  const slugs = Array.from({ length: n }, (_, i) => provisionSlug(tag, i + 1, n));
+  const authorization = await adminAuthorization(api.tokenSecret);
+  const client = new LoopbackClient(api.port, PROVISION_CLIENTS);
+  try {
+    log(`  createTenant × ${n}, ${PROVISION_CLIENTS} clients…`);
+    const create = await runBatch(client, n, PROVISION_CLIENTS, (i) => ({
+      path: '/admin/graphql',
+      host: ADMIN_HOST,
+      body: createTenantRequest(slugs[i]),
+      authorization,
+      ok: createdOk(slugs[i]),
+    }));
+    log(`  createTenant: ${describeBatch(create, 'created')}`);
+    if (create.ok === 0) throw new Error('no tenant was created');
+    const rssAfterCreate = readRssKb(api.child.pid);
+    const after = await pageLoad('after');
+    log(`  { tenant { name } } on each new tenant, ${PROVISION_CLIENTS} clients…`);
+    const touch = await runBatch(client, n, PROVISION_CLIENTS, (i) => ({
+      path: '/graphql',
+      host: provisionDomain(slugs[i]),
+      body: { query: TENANT_NAME_QUERY },
+      ok: servedOk(slugs[i]),
+    }));
+    log(`  first request per tenant: ${describeBatch(touch, 'served')}`);
+    return {
+      tenants: n,
+      clients: PROVISION_CLIENTS,
+      slugs: { first: slugs[0], last: slugs[n - 1] },
+      create,
+      touch,
+      catalogPage: {
+        host: page.host,
+        before,
+        after,
+        ratio: relativeChange(after.reqPerSec, before.reqPerSec),
+      },
+      rssKb: {
+        before: rssBefore,
+        afterCreate: rssAfterCreate,
+        afterTouch: readRssKb(api.child.pid),
+      },
+    };
+  } finally {
+    client.close();
+  }
+}
+
 function readRssKb(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
@@ -575,14 +679,15 @@ async function bench(
   scenarios: Scenario[],
   orderFlow: boolean,
   importPrices: boolean,
+  provisioning: boolean,
   paths: Paths,
   res: Resources,
 ) {
   const date = new Date();
   log(
-    `Vitrine bench: ${scenarios.length + (orderFlow ? 1 : 0) + (importPrices ? 1 : 0)} scenario(s), ${flags.duration} s × ` +
+    `Vitrine bench: ${scenarios.length + (orderFlow ? 1 : 0) + (importPrices ? 1 : 0) + (provisioning ? 1 : 0)} scenario(s), ${flags.duration} s × ` +
       [
-        ...(scenarios.length > 0 ? [`${flags.connections} connections`] : []),
+        ...(scenarios.length > 0 || provisioning ? [`${flags.connections} connections`] : []),
         ...(orderFlow ? [`${flags.buyers} buyers (order-flow)`] : []),
       ].join(' or ') +
       ` each against the ceiling and the API; ${flags.products} products, ${flags.tenants} extra tenants`,
@@ -594,6 +699,17 @@ async function bench(
   for (const s of scenarios) rows.push(await runScenario(s, flags, api, paths, res, ctx));
   // After the request scenarios: its orders change stock and carts, never what they read.
   if (orderFlow) rows.push(await runOrderFlow(flags, api, paths, res, ctx));
+  // Last with the API up: the tenants it creates stay, and would change what the others measure.
+  let provisioned: ProvisioningResult | null = null;
+  let provisioningFailed = false;
+  if (provisioning) {
+    try {
+      provisioned = await runProvisioning(flags, api, ctx);
+    } catch (e) {
+      provisioningFailed = true;
+      log(`  FAIL: ${(e as Error).message}`);
+    }
+  }
   const apiRssKb = readRssKb(api.child.pid);
   await res.stop(api.child);
   // Imports run with the API stopped: the CLI opens the same database (PGlite allows one process).
@@ -639,9 +755,11 @@ async function bench(
         ...scenarios.map((s) => s.name),
         ...(orderFlow ? [ORDER_FLOW_SCENARIO] : []),
         ...imports.map((i) => i.name),
+        ...(provisioning ? [PROVISION_SCENARIO] : []),
       ],
       ...(orderFlow ? { buyers: flags.buyers } : {}),
       ...(importPrices ? { importRows: flags.importRows } : {}),
+      ...(provisioning ? { provision: flags.provision } : {}),
     },
     database: api.database,
     redis: api.redis,
@@ -649,11 +767,13 @@ async function bench(
     startupSeconds: api.startupSeconds,
     scenarios: rows,
     ...(importPrices ? { imports } : {}),
+    ...(provisioned ? { provisioning: provisioned } : {}),
   };
 
   if (rows.length > 0) process.stdout.write(`\n${formatTable(rows)}\n\n`);
   for (const r of rows) if (r.flow) process.stdout.write(`${formatFlow(r)}\n\n`);
   for (const i of imports) process.stdout.write(`\n${formatImport(i)}\n\n`);
+  if (provisioned) process.stdout.write(`\n${formatProvisioning(provisioned)}\n\n`);
   const rss = apiRssKb === null ? 'unknown' : `${Math.round(apiRssKb / 1024)} MB`;
   process.stdout.write(
     `database ${report.database}, redis ${report.redis ? 'yes' : 'no'}, API RSS after run ${rss}, ` +
@@ -672,7 +792,7 @@ async function bench(
   if (api.dataDir !== null && flags.keep) {
     process.stdout.write(`data kept in ${api.dataDir} (reuse it with --data-dir)\n`);
   }
-  return { rows, imports };
+  return { rows, imports, provisioningFailed };
 }
 
 /** Runs the benchmark; resolves to the process exit code. */
@@ -681,6 +801,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let scenarios: Scenario[];
   let importPrices: boolean;
   let orderFlow: boolean;
+  let provisioning: boolean;
   try {
     flags = parseFlags(argv);
     // import-prices is not an HTTP scenario: it runs only when named. order-flow is not a single
@@ -688,7 +809,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     const named = flags.scenarios.length > 0;
     importPrices = flags.scenarios.includes(IMPORT_SCENARIO);
     orderFlow = !named || flags.scenarios.includes(ORDER_FLOW_SCENARIO);
-    const http = flags.scenarios.filter((n) => n !== IMPORT_SCENARIO && n !== ORDER_FLOW_SCENARIO);
+    // provisioning creates tenants that stay in the database: it runs only when named.
+    provisioning = flags.scenarios.includes(PROVISION_SCENARIO);
+    const http = flags.scenarios.filter(
+      (n) => n !== IMPORT_SCENARIO && n !== ORDER_FLOW_SCENARIO && n !== PROVISION_SCENARIO,
+    );
     scenarios = named && http.length === 0 ? [] : selectScenarios(SCENARIOS, http);
   } catch (e) {
     log(`${(e as Error).message}\n`);
@@ -724,9 +849,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.once('SIGINT', interrupted('SIGINT', 130));
   process.once('SIGTERM', interrupted('SIGTERM', 143));
   try {
-    const { rows, imports } = await bench(flags, scenarios, orderFlow, importPrices, paths, res);
+    const { rows, imports, provisioningFailed } = await bench(
+      flags,
+      scenarios,
+      orderFlow,
+      importPrices,
+      provisioning,
+      paths,
+      res,
+    );
     // Functional failures (not timings) fail the command, so CI notices a broken scenario.
-    return [...rows, ...imports].some((r) => r.status === 'failed') ? 1 : 0;
+    return provisioningFailed || [...rows, ...imports].some((r) => r.status === 'failed') ? 1 : 0;
   } catch (e) {
     log(`\nbench failed: ${(e as Error).message}`);
     return 1;

@@ -75,6 +75,7 @@ describe('parseFlags', () => {
       buyers: 32,
       scenarios: ['catalog-page', 'tenant-info'],
       importRows: 2000,
+      provision: DEFAULT_FLAGS.provision,
       keep: false,
       dataDir: null,
       out: 'x.json',
