@@ -8,3 +8,4 @@ export * from './audit';
 export * from './accounts';
 export * from './kpis';
 export * from './tenants-api';
+export * from './pages';

@@ -10,6 +10,7 @@ import { TenantAdminResolver } from '../tenants-api/tenant-admin.resolver';
 import { TenantsAdminModule } from '../tenants-api/tenants-api.module';
 import { TenantKpisResolver } from '../kpis/tenant-kpis.resolver';
 import { TenantKpisService } from '../kpis/tenant-kpis.service';
+import { AdminPagesModule } from '../pages/admin-pages.module';
 
 /**
  * The admin GraphQL API (served at /admin/graphql on the admin host, its own schema). The
@@ -17,7 +18,7 @@ import { TenantKpisService } from '../kpis/tenant-kpis.service';
  * module with storefront resolvers.
  */
 @Module({
-  imports: [AdminTokenModule, OrderingSellerModule, TenantsAdminModule],
+  imports: [AdminTokenModule, OrderingSellerModule, TenantsAdminModule, AdminPagesModule],
   providers: [
     AdminGuard,
     AdminLoginResolver,

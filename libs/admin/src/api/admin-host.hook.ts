@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { errorBody, VitrineError } from '@vitrine/errors';
 import { normalizeHost, type AdminIdentity } from '@vitrine/tenancy';
+import { isAdminPagePath } from '../pages/admin-page-paths';
 import type { AdminTokenService } from './admin-token.service';
 
 declare module 'fastify' {
@@ -42,6 +43,12 @@ export function registerAdminHostHook(app: FastifyInstance, options: AdminHostOp
     if (hostless.has(path)) return;
     const onAdminHost = normalizeHost(req.host) === options.adminHost;
     const adminPath = path === ADMIN_GRAPHQL_PATH;
+    // The admin pages (libs/admin/src/pages): on the admin host only, where their controller
+    // checks the admin's session cookie itself; a 404 everywhere else, before any tenant.
+    if (isAdminPagePath(path)) {
+      if (onAdminHost) return;
+      return refuse(reply, 404, 'NOT_FOUND', `Nothing is served at ${req.method} ${path}.`);
+    }
     if (!onAdminHost && !adminPath) return;
     if (!onAdminHost || !adminPath)
       return refuse(

@@ -1,0 +1,25 @@
+/** The server-rendered admin pages, under /admin on the admin host only. */
+export const ADMIN_PAGES = {
+  home: '/admin',
+  login: '/admin/login',
+  logout: '/admin/logout',
+  stylesheet: '/admin/admin.css',
+  tenant: (slug: string) => `/admin/tenants/${encodeURIComponent(slug)}`,
+} as const;
+
+const TENANT_PAGE = /^\/admin\/tenants\/[^/]+$/;
+const FIXED = new Set<string>([
+  ADMIN_PAGES.home,
+  ADMIN_PAGES.login,
+  ADMIN_PAGES.logout,
+  ADMIN_PAGES.stylesheet,
+]);
+
+/**
+ * Whether `path` (no query) is one of the admin pages. The admin host hook lets these through
+ * on the admin host and answers 404 for them on every other host, before any tenant is
+ * resolved — a microsite never serves them.
+ */
+export function isAdminPagePath(path: string): boolean {
+  return FIXED.has(path) || TENANT_PAGE.test(path);
+}

@@ -1,0 +1,118 @@
+import { Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { httpStatusFor, VitrineError } from '@vitrine/errors';
+import { AdminLoginService } from '../accounts/admin-login.service';
+import { AdminPageErrorFilter } from './admin-page-error.filter';
+import { ADMIN_PAGES } from './admin-page-paths';
+import { AdminPageRenderer } from './admin-page-renderer';
+import { AdminPageSessions, type AdminPageVisitor } from './admin-page-session.service';
+import { AdminPagesService } from './admin-pages.service';
+
+/** A form or query value: repeated fields arrive as arrays; take the only one, else nothing. */
+function field(value: unknown): string | null {
+  if (Array.isArray(value)) return value.length === 1 ? field(value[0]) : null;
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * The server-rendered admin pages on the admin host (the host hook answers 404 for these paths
+ * everywhere else): sign in and out, the tenants the admin may see, one tenant's KPIs. Thin:
+ * the session (AdminPageSessions), one service call, one template. Errors are HTML pages
+ * (AdminPageErrorFilter).
+ */
+@Controller()
+@UseFilters(AdminPageErrorFilter)
+export class AdminPagesController {
+  constructor(
+    private readonly sessions: AdminPageSessions,
+    private readonly login: AdminLoginService,
+    private readonly pages: AdminPagesService,
+    private readonly renderer: AdminPageRenderer,
+  ) {}
+
+  @Get(ADMIN_PAGES.stylesheet)
+  stylesheet(@Res() reply: FastifyReply): FastifyReply {
+    return reply
+      .header('content-type', 'text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .header('x-content-type-options', 'nosniff')
+      .send(this.renderer.stylesheet);
+  }
+
+  @Get(ADMIN_PAGES.login)
+  async loginForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const visitor = await this.visitor(req, reply);
+    if (visitor.admin) return reply.redirect(ADMIN_PAGES.home, 303);
+    return this.renderer.send(reply, 200, 'login', visitor, 'Sign in', { error: null, email: '' });
+  }
+
+  @Post(ADMIN_PAGES.login)
+  async signIn(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const visitor = await this.visitor(req, reply);
+    this.sessions.requireCsrf(req, visitor);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const email = field(body.email) ?? '';
+    try {
+      const { issued } = await this.login.login(email, field(body.password) ?? '', req.ip);
+      await this.sessions.start(req, reply, issued);
+      return reply.redirect(ADMIN_PAGES.home, 303);
+    } catch (err) {
+      if (!(err instanceof VitrineError)) throw err;
+      if (err.code === 'RATE_LIMITED' && typeof err.details?.retryAfterSeconds === 'number')
+        reply.header('retry-after', String(err.details.retryAfterSeconds));
+      return this.renderer.send(reply, httpStatusFor(err.code), 'login', visitor, 'Sign in', {
+        error: err.message,
+        email: email.slice(0, 254),
+      });
+    }
+  }
+
+  @Post(ADMIN_PAGES.logout)
+  async signOut(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const visitor = await this.visitor(req, reply);
+    if (visitor.admin) {
+      this.sessions.requireCsrf(req, visitor);
+      await this.sessions.end(req, reply);
+    }
+    return reply.redirect(ADMIN_PAGES.login, 303);
+  }
+
+  @Get(ADMIN_PAGES.home)
+  async tenants(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('after') after: unknown,
+  ): Promise<FastifyReply> {
+    const visitor = await this.visitor(req, reply);
+    if (!visitor.admin) return reply.redirect(ADMIN_PAGES.login, 303);
+    const view = await this.pages.tenantList(visitor.admin, field(after));
+    return this.renderer.send(reply, 200, 'tenants', visitor, 'Tenants', { ...view });
+  }
+
+  @Get('/admin/tenants/:slug')
+  async tenant(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('slug') slug: string,
+    @Query('from') from: unknown,
+    @Query('to') to: unknown,
+  ): Promise<FastifyReply> {
+    const visitor = await this.visitor(req, reply);
+    if (!visitor.admin) return reply.redirect(ADMIN_PAGES.login, 303);
+    const kpis = await this.pages.tenantKpis(visitor.admin, slug, {
+      // An empty date field means "the default", as when the page is opened without dates.
+      from: field(from) || null,
+      to: field(to) || null,
+    });
+    return this.renderer.send(reply, 200, 'tenant', visitor, kpis.name, {
+      kpis,
+      action: ADMIN_PAGES.tenant(kpis.slug),
+    });
+  }
+
+  private async visitor(req: FastifyRequest, reply: FastifyReply): Promise<AdminPageVisitor> {
+    const visitor = await this.sessions.visitor(req, reply);
+    req.adminPageVisitor = visitor;
+    return visitor;
+  }
+}
