@@ -109,6 +109,8 @@ describe('admin schema', () => {
     for (const t of ['Product', 'Cart', 'Tenant', 'User']) expect(admin.getType(t)).toBeUndefined();
     expect(Object.keys(admin.getQueryType()!.getFields()).sort()).toEqual([
       'auditLog',
+      'companies',
+      'companyUsers',
       'order',
       'orders',
       'quotes',
@@ -119,11 +121,15 @@ describe('admin schema', () => {
     expect(Object.keys(admin.getMutationType()!.getFields()).sort()).toEqual([
       'addTenantDomain',
       'adminLogin',
+      'createCompany',
       'createTenant',
+      'deactivateCompanyUser',
+      'inviteCompanyUser',
       'offerQuote',
       'removeTenantDomain',
       'setOrderStatus',
       'setTenantStatus',
+      'updateCompany',
       'updateTenant',
     ]);
   });

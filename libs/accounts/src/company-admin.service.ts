@@ -158,20 +158,9 @@ export class CompanyAdminService {
   async deactivate(ctx: TenantContext, email: string): Promise<UserRecord> {
     return this.db.run(ctx, async (em) => {
       const target = await this.target(em, ctx, email);
-      const rows = returnedRows<UserRow>(
-        await em.query(
-          `UPDATE app_user SET status = 'DEACTIVATED', updated_at = now()
-           WHERE tenant_id = $1 AND id = $2 RETURNING ${USER_COLUMNS}`,
-          [ctx.tenantId, target.id],
-        ),
-      );
-      await revokeSessions(em, ctx.tenantId, target.id);
-      await em.query(
-        `UPDATE user_token SET used_at = coalesce(used_at, now()) WHERE tenant_id = $1 AND user_id = $2`,
-        [ctx.tenantId, target.id],
-      );
+      const user = await deactivateUser(em, ctx.tenantId, target.id);
       this.log.log(`${ctx.user?.id} deactivated user ${target.id} on ${ctx.tenant.slug}`);
-      return toUser(rows[0]);
+      return user;
     });
   }
 
@@ -315,7 +304,35 @@ function companyOf(ctx: TenantContext): string {
   return id;
 }
 
-function checkRoles(roles: readonly string[]): void {
+/**
+ * Deactivates a user in the caller's unit of work and ends every way back in: refresh tokens
+ * are revoked and unused invitation or reset links are used up. Web sessions read the user's
+ * status on every request, so they stop at once; an access token already out runs until its
+ * short lifetime ends (it cannot be refreshed). Shared by company admins and the seller's
+ * admin API so both end an account the same way.
+ */
+export async function deactivateUser(
+  em: EntityManager,
+  tenantId: string,
+  userId: string,
+): Promise<UserRecord> {
+  const rows = returnedRows<UserRow>(
+    await em.query(
+      `UPDATE app_user SET status = 'DEACTIVATED', updated_at = now()
+       WHERE tenant_id = $1 AND id = $2 RETURNING ${USER_COLUMNS}`,
+      [tenantId, userId],
+    ),
+  );
+  await revokeSessions(em, tenantId, userId);
+  await em.query(
+    `UPDATE user_token SET used_at = coalesce(used_at, now()) WHERE tenant_id = $1 AND user_id = $2`,
+    [tenantId, userId],
+  );
+  return toUser(rows[0]);
+}
+
+/** BAD_USER_INPUT unless `roles` names at least one role, all of them known. */
+export function checkRoles(roles: readonly string[]): void {
   if (roles.length === 0)
     throw VitrineError.withMessage(
       'BAD_USER_INPUT',

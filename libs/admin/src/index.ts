@@ -8,4 +8,5 @@ export * from './audit';
 export * from './accounts';
 export * from './kpis';
 export * from './tenants-api';
+export * from './companies-api';
 export * from './pages';

@@ -15,10 +15,12 @@ export function isAdminRole(value: string): value is AdminRole {
 
 /**
  * What an admin operation touches:
- * - tenant-bound (`QUOTES`, `ORDERS`, `TENANTS`, `AUDIT`): one tenant's data, or a list of it;
+ * - tenant-bound (`QUOTES`, `ORDERS`, `TENANTS`, `COMPANIES`, `AUDIT`): one tenant's data, or a
+ *   list of it (`COMPANIES`: a tenant's companies and their users);
  * - the seller's own (`CATALOG`, `PRICES`: catalog and price imports; `ADMINS`: admin accounts).
  */
-export type AdminArea = 'QUOTES' | 'ORDERS' | 'TENANTS' | 'AUDIT' | 'CATALOG' | 'PRICES' | 'ADMINS';
+export type AdminArea =
+  'QUOTES' | 'ORDERS' | 'TENANTS' | 'COMPANIES' | 'AUDIT' | 'CATALOG' | 'PRICES' | 'ADMINS';
 
 /** The tenants an admin may see in an area: all of them, some (ids), or none. */
 export type TenantScope = { all: true } | { all: false; tenantIds: readonly string[] };
@@ -27,6 +29,7 @@ const ACCOUNT_MANAGER_AREAS: ReadonlySet<AdminArea> = new Set([
   'QUOTES',
   'ORDERS',
   'TENANTS',
+  'COMPANIES',
   'AUDIT',
 ]);
 const CATALOG_MANAGER_AREAS: ReadonlySet<AdminArea> = new Set(['CATALOG', 'PRICES']);
@@ -35,6 +38,7 @@ const AREA_WORDS: Record<AdminArea, string> = {
   QUOTES: 'quotes',
   ORDERS: 'orders',
   TENANTS: 'tenants',
+  COMPANIES: 'companies and users',
   AUDIT: 'the audit log',
   CATALOG: 'the catalog',
   PRICES: 'prices',
@@ -45,7 +49,8 @@ const AREA_WORDS: Record<AdminArea, string> = {
  * Who may do what on the admin API. Pure (the admin's roles and tenants are read per request
  * by AdminTokenService), so the whole matrix is unit-tested:
  * - SUPER_ADMIN: everything;
- * - ACCOUNT_MANAGER: quotes, orders, tenants and the audit log of the tenants assigned to them;
+ * - ACCOUNT_MANAGER: quotes, orders, tenants, companies and users, and the audit log of the
+ *   tenants assigned to them;
  * - CATALOG_MANAGER: the catalog and price imports (the seller's own data), no tenants or orders.
  * Roles add up. No role (or an admin without roles) may do nothing: the policy fails closed.
  */

@@ -11,6 +11,8 @@ import { TenantsAdminModule } from '../tenants-api/tenants-api.module';
 import { TenantKpisResolver } from '../kpis/tenant-kpis.resolver';
 import { TenantKpisService } from '../kpis/tenant-kpis.service';
 import { AdminPagesModule } from '../pages/admin-pages.module';
+import { CompaniesAdminModule } from '../companies-api/companies-api.module';
+import { CompanyAdminApiResolver } from '../companies-api/company-admin-api.resolver';
 
 /**
  * The admin GraphQL API (served at /admin/graphql on the admin host, its own schema). The
@@ -18,7 +20,13 @@ import { AdminPagesModule } from '../pages/admin-pages.module';
  * module with storefront resolvers.
  */
 @Module({
-  imports: [AdminTokenModule, OrderingSellerModule, TenantsAdminModule, AdminPagesModule],
+  imports: [
+    AdminTokenModule,
+    OrderingSellerModule,
+    TenantsAdminModule,
+    CompaniesAdminModule,
+    AdminPagesModule,
+  ],
   providers: [
     AdminGuard,
     AdminLoginResolver,
@@ -28,6 +36,7 @@ import { AdminPagesModule } from '../pages/admin-pages.module';
     TenantAdminResolver,
     TenantKpisService,
     TenantKpisResolver,
+    CompanyAdminApiResolver,
   ],
 })
 export class AdminApiModule {}
