@@ -690,7 +690,7 @@ async function bench(
         ...(scenarios.length > 0 || provisioning ? [`${flags.connections} connections`] : []),
         ...(orderFlow ? [`${flags.buyers} buyers (order-flow)`] : []),
       ].join(' or ') +
-      ` each against the ceiling and the API; ${flags.products} products, ${flags.tenants} extra tenants`,
+      ` each against the ceiling and the API${provisioning ? ' (provisioning: before and after, no ceiling)' : ''}; ${flags.products} products, ${flags.tenants} extra tenants`,
   );
   const api = await startApi(flags, paths, res);
   const ctx = scenarioContext(flags, api);
