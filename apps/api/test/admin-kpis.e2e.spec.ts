@@ -1,5 +1,6 @@
 import { AdminAccountService, AdminTokenService } from '@vitrine/admin';
 import { TenantDb } from '@vitrine/database';
+import { parseDecimal } from '@vitrine/pricing';
 import { httpRequest, type GraphQLResult, type TestDatabase } from '@vitrine/testing';
 import { seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
 
@@ -300,8 +301,8 @@ describe('admin API: tenant KPIs (end to end)', () => {
     expect(k.series).toHaveLength(53);
     for (const b of k.series) expect(new Date(`${b.date}T12:00:00Z`).getUTCDay()).toBe(1);
     expect(k.series.reduce((n, b) => n + b.orderCount, 0)).toBe(k.orderCount);
-    const cents = k.series.reduce((n, b) => n + Math.round(Number(b.revenue.amount) * 100), 0);
-    expect(cents).toBe(Math.round(Number(k.revenue.amount) * 100));
+    const cents = k.series.reduce((n, b) => n + parseDecimal(b.revenue.amount, 'EUR'), 0);
+    expect(cents).toBe(parseDecimal(k.revenue.amount, 'EUR'));
     expect(k.revenue.amount).toBe('1717.23'); // 425.02 + 666.66 + 555.55 + 10.00 + 20.00 + 40.00
     // Weekend 1–2 March (one order at 00:59 local on the 1st), then 4, 6 and 8 (twice) March.
     expect(k.series.find((b) => b.date === '2031-02-24')!.orderCount).toBe(3);

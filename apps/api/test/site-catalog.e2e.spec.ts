@@ -1,4 +1,5 @@
 import { type Browser } from 'playwright-core';
+import { formatMoney, parseDecimal } from '@vitrine/pricing';
 import { httpRequest, type TestDatabase } from '@vitrine/testing';
 import {
   buyerGql,
@@ -50,9 +51,7 @@ const PRODUCT_FIELDS = `slug name variants {
 
 /** An API amount ("1234.50") as the page shows it in EUR for a locale ("€ 1.234,50" in nl). */
 function money(amount: string, locale = 'nl'): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(
-    Number(amount),
-  );
+  return formatMoney(parseDecimal(amount, 'EUR'), 'EUR', locale);
 }
 
 /** HTML text as the page writes it (Handlebars escaping). */

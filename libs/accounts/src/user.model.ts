@@ -1,3 +1,4 @@
+import { minorFromDb } from '@vitrine/pricing';
 import type { Role } from '@vitrine/tenancy';
 
 export type UserStatus = 'INVITED' | 'ACTIVE' | 'DEACTIVATED';
@@ -37,7 +38,7 @@ export function toUser(r: UserRow): UserRecord {
     email: r.email,
     name: r.name,
     roles: r.roles,
-    spendLimitMinor: r.spend_limit_minor == null ? null : Number(r.spend_limit_minor),
+    spendLimitMinor: r.spend_limit_minor == null ? null : minorFromDb(r.spend_limit_minor),
     canSeePrices: r.can_see_prices,
     status: r.status,
   };

@@ -40,7 +40,7 @@ export async function loadOrderDocument(
   )) as OrderRow[];
   if (!o) throw new Error(`Order ${orderId} of tenant ${tenant.slug} does not exist`);
   const lines = (await em.query(
-    `SELECT line_no, sku, name, quantity, unit_minor, price_source, net_minor, tax_rate::text AS tax_rate, tax_minor
+    `SELECT line_no, sku, name, quantity, unit_minor, price_source, net_minor, round(tax_rate, 2)::text AS tax_rate, tax_minor
        FROM order_line WHERE tenant_id = $1 AND order_id = $2 ORDER BY line_no`,
     [tenant.id, orderId],
   )) as LineRow[];
@@ -71,7 +71,7 @@ export async function loadOrderDocument(
       unitPrice: money(l.unit_minor),
       lineTotal: money(l.net_minor),
       priceSource: l.price_source,
-      taxRate: Number(l.tax_rate).toFixed(2),
+      taxRate: l.tax_rate,
       tax: money(l.tax_minor),
     })),
     subtotal: money(o.subtotal_minor),

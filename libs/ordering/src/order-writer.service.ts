@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { returnedRows, TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
 import { Outbox, type OutboxMessage } from '@vitrine/outbox';
-import { formatDecimal, localDate } from '@vitrine/pricing';
+import { formatDecimal, localDate, minorFromDb } from '@vitrine/pricing';
 import type { TenantContext } from '@vitrine/tenancy';
 import { draftDocument, type loadOrderDocument } from './documents';
 import type { OrderDraft } from './order-draft.service';
@@ -129,22 +129,23 @@ export class OrderWriter {
     ctx: TenantContext,
     draft: OrderDraft,
   ): Promise<never> {
-    const [{ available }] = (await em.query(
+    const [row] = (await em.query(
       `SELECT greatest(credit_limit_minor - credit_used_minor, 0) AS available FROM company
         WHERE tenant_id = $1 AND id = $2`,
       [ctx.tenantId, draft.companyId],
     )) as Array<{ available: string }>;
+    const available = minorFromDb(row.available);
     const money = (m: number) => `${formatDecimal(m, draft.currency)} ${draft.currency}`;
     throw VitrineError.withMessage(
       'CREDIT_LIMIT_EXCEEDED',
       'checkout.creditLimit',
       {
         orderMinor: draft.creditMinor,
-        availableMinor: Number(available),
+        availableMinor: available,
         currency: draft.currency,
       },
-      `This order (${money(draft.creditMinor)} incl. VAT) exceeds your company's available credit of ${money(Number(available))}. Reduce the order or contact your account manager.`,
-      { availableCredit: formatDecimal(Number(available), draft.currency) },
+      `This order (${money(draft.creditMinor)} incl. VAT) exceeds your company's available credit of ${money(available)}. Reduce the order or contact your account manager.`,
+      { availableCredit: formatDecimal(available, draft.currency) },
     );
   }
 

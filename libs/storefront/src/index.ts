@@ -5,3 +5,4 @@ export * from './site/theme-environments';
 export * from './site/messages';
 export * from './session';
 export { registerSiteUploads } from './ordering/uploads';
+export * from './site/theme-style';

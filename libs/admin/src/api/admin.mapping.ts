@@ -53,8 +53,7 @@ export function toAdminOrder(o: SellerOrder): AdminOrderType {
       quantity: l.quantity,
       unitPrice: money(l.unitMinor, c),
       lineTotal: money(l.netMinor, c),
-      // A percentage with four stored decimals, shown with two (as on the storefront).
-      taxRate: Number(l.taxRate).toFixed(2),
+      taxRate: l.taxRate,
       tax: money(l.taxMinor, c),
       priceSource: l.priceSource as PriceSourceEnum,
     })),

@@ -3,6 +3,7 @@ import {
   countryOfVatId,
   formatDecimal,
   isValidVatId,
+  minorFromDb,
   normalizeVatId,
   parseDecimal,
   taxFor,
@@ -155,7 +156,7 @@ export function stateOf(r: CompanyRow): CompanyState {
     vatId: r.vat_id,
     country: r.country.trim(),
     paymentTerms: r.payment_terms,
-    creditLimitMinor: r.credit_limit_minor === null ? null : Number(r.credit_limit_minor),
+    creditLimitMinor: r.credit_limit_minor === null ? null : minorFromDb(r.credit_limit_minor),
     poNumberRequired: r.po_number_required,
   };
 }
@@ -171,7 +172,7 @@ export function toCompany(tenant: TenantSnapshot, r: CompanyRow): AdminCompanyTy
     paymentTerms: s.paymentTerms,
     creditLimit:
       s.creditLimitMinor === null ? null : formatDecimal(s.creditLimitMinor, tenant.currency),
-    creditUsed: formatDecimal(Number(r.credit_used_minor), tenant.currency),
+    creditUsed: formatDecimal(minorFromDb(r.credit_used_minor), tenant.currency),
     poNumberRequired: s.poNumberRequired,
     status: r.status,
     currency: tenant.currency,
@@ -186,7 +187,7 @@ export function toUser(tenant: TenantSnapshot, r: UserRow): AdminCompanyUserType
     spendLimit:
       r.spend_limit_minor === null
         ? null
-        : formatDecimal(Number(r.spend_limit_minor), tenant.currency),
+        : formatDecimal(minorFromDb(r.spend_limit_minor), tenant.currency),
     status: r.status,
     companyCode: r.company_code,
   };

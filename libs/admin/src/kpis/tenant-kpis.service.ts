@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
+import { minorFromDb, roundHalfUp } from '@vitrine/pricing';
 import { TenantDirectory, type TenantSnapshot } from '@vitrine/tenancy';
 import { kpiPeriod, share, type KpiGranularity } from './kpi-period';
 
@@ -54,7 +55,7 @@ type Count = string | number;
 
 interface OrderRow {
   order_count: Count;
-  money_count: Count;
+  own_currency_count: Count;
   revenue_minor: Count;
   companies: Count;
   repeat_companies: Count;
@@ -97,8 +98,8 @@ export class TenantKpisService {
       const o = await this.orderSummary(em, params, currency);
       const q = await this.quoteSummary(em, tenant.id, period.from, period.to);
       const series = await this.series(em, params, currency, timeZone, period.granularity);
-      const revenueMinor = Number(o.revenue_minor);
-      const moneyCount = Number(o.money_count);
+      const revenueMinor = minorFromDb(o.revenue_minor);
+      const ownCurrencyCount = Number(o.own_currency_count);
       const orderCount = Number(o.order_count);
       const [companies, repeatCompanies] = [Number(o.companies), Number(o.repeat_companies)];
       const [users, repeatUsers] = [Number(o.users), Number(o.repeat_users)];
@@ -111,10 +112,13 @@ export class TenantKpisService {
         currency,
         granularity: period.granularity,
         orderCount,
-        otherCurrencyOrderCount: orderCount - moneyCount,
+        otherCurrencyOrderCount: orderCount - ownCurrencyCount,
         revenueMinor,
         // Rounded half up to the minor unit (amounts are never negative).
-        averageOrderValueMinor: moneyCount === 0 ? null : Math.round(revenueMinor / moneyCount),
+        averageOrderValueMinor:
+          ownCurrencyCount === 0
+            ? null
+            : Number(roundHalfUp(BigInt(revenueMinor), BigInt(ownCurrencyCount))),
         orderingCompanies: companies,
         repeatCompanies,
         orderingUsers: users,
@@ -147,7 +151,7 @@ export class TenantKpisService {
                WHERE o.tenant_id = $1 AND o.created_at >= $2 AND o.created_at < $3)
        SELECT
          (SELECT count(*) FROM counted) AS order_count,
-         (SELECT count(*) FROM counted WHERE currency = $5) AS money_count,
+         (SELECT count(*) FROM counted WHERE currency = $5) AS own_currency_count,
          (SELECT coalesce(sum(net_minor), 0) FROM counted WHERE currency = $5) AS revenue_minor,
          (SELECT count(DISTINCT company_id) FROM counted) AS companies,
          (SELECT count(*) FROM (SELECT 1 FROM counted GROUP BY company_id HAVING count(*) > 1) r)
@@ -231,7 +235,7 @@ export class TenantKpisService {
       start: new Date(r.start),
       end: new Date(r.end),
       orderCount: Number(r.order_count),
-      revenueMinor: Number(r.revenue_minor),
+      revenueMinor: minorFromDb(r.revenue_minor),
     }));
   }
 }

@@ -78,7 +78,7 @@ export async function loadSellerOrders(em: EntityManager, ids: string[]): Promis
     [ids],
   )) as OrderRow[];
   const lines = (await em.query(
-    `SELECT order_id, line_no, sku, name, quantity, unit_minor, net_minor, tax_rate::text AS tax_rate,
+    `SELECT order_id, line_no, sku, name, quantity, unit_minor, net_minor, round(tax_rate, 2)::text AS tax_rate,
             tax_minor, price_source
        FROM order_line WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, line_no`,
     [ids],

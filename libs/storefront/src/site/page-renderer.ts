@@ -4,7 +4,6 @@ import { permissionsOf, type TenantContext } from '@vitrine/tenancy';
 import type { MessageRef } from '@vitrine/errors';
 import { pageMessage } from './domain-messages';
 import { label } from './messages';
-import { palette } from './palette';
 import { ThemeEnvironments } from './theme-environments';
 
 /** What the session layer tells pages about the request (set by the session hook). */
@@ -114,12 +113,7 @@ export class PageRenderer {
       title: options.title ? `${options.title} · ${ctx.tenant.name}` : ctx.tenant.name,
       canonical: `${origin}${options.canonicalPath ?? path}`,
       tenant: { name: ctx.tenant.name, slug: ctx.tenant.slug },
-      theme: {
-        ...themePalette(theme),
-        fontFamily: cssFontFamily(theme.fontFamily),
-        logoUrl: theme.logoUrl ?? null,
-        faviconUrl: theme.faviconUrl ?? null,
-      },
+      theme: this.themes.for(ctx.tenant).style,
       contact: {
         phone: theme.contact?.phone ?? null,
         email: theme.contact?.email ?? null,
@@ -152,36 +146,6 @@ function canonicalHost(ctx: TenantContext, req: FastifyRequest): string {
   const primary = ctx.tenant.domains[0] ?? req.hostname;
   const port = /:(\d+)$/.exec(req.host)?.[1];
   return port ? `${primary}:${port}` : primary;
-}
-
-/** The theme's colours with readable partners (see palette.ts); only hex values reach the CSS. */
-function themePalette(theme: TenantContext['tenant']['theme']) {
-  const p = palette({
-    primary: cssColor(theme.primaryColor, '#1f4e79'),
-    secondary: cssColor(theme.secondaryColor, '#f2f5f8'),
-    text: cssColor(theme.textColor, '#1b1f23'),
-    background: cssColor(theme.backgroundColor, '#ffffff'),
-  });
-  return {
-    primaryColor: p.primary,
-    onPrimaryColor: p.onPrimary,
-    secondaryColor: p.secondary,
-    onSecondaryColor: p.onSecondary,
-    textColor: p.text,
-    backgroundColor: p.background,
-    accentColor: p.accent,
-  };
-}
-
-/**
- * Theme values go into a <style> element, where HTML escaping does not apply. The tenant schema
- * already restricts them; these checks keep a page safe even if a value got past it.
- */
-export function cssColor(value: string | undefined, fallback: string): string {
-  return value && /^#[0-9a-fA-F]{6}$/.test(value) ? value : fallback;
-}
-export function cssFontFamily(value: string | undefined): string {
-  return value && /^[\w\s,'"-]{1,200}$/.test(value) ? value : 'system-ui, sans-serif';
 }
 
 /**

@@ -5,6 +5,7 @@ import { join, resolve, sep } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import type { TenantSnapshot } from '@vitrine/tenancy';
 import { label, type SiteLocale } from './messages';
+import { themeStyle, type ThemeStyle } from './theme-style';
 
 /** The default templates: `layout.hbs`, `partials/*.hbs`, `pages/*.hbs`. */
 export const TEMPLATES_DIR = join(__dirname, '..', 'templates');
@@ -17,6 +18,8 @@ const MAX_PARTIAL_BYTES = 64 * 1024;
 export interface ThemeEnvironment {
   /** Renders `pages/<page>.hbs` inside the layout. */
   page(page: string, data: Record<string, unknown>): string;
+  /** The theme's checked colours (with readable partners), font and images. */
+  style: ThemeStyle;
 }
 
 /**
@@ -30,18 +33,29 @@ export interface ThemeEnvironment {
 @Injectable()
 export class ThemeEnvironments {
   private readonly log = new Logger(ThemeEnvironments.name);
-  private readonly envs = new Map<string, { key: string; env: ThemeEnvironment }>();
+  private readonly envs = new Map<
+    string,
+    { version: number; partialsDir: string | null; stamp: string; env: ThemeEnvironment }
+  >();
   private readonly defaults = readTemplates(TEMPLATES_DIR);
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   for(tenant: TenantSnapshot): ThemeEnvironment {
-    const partialsDir = this.partialsDir(tenant);
-    const key = `${tenant.version}:${this.config.env === 'development' ? stamp(partialsDir) : ''}`;
+    // Outside development a page costs one map lookup: the folder is resolved and read only when
+    // the tenant's version changes. In development, a changed partial file rebuilds too.
+    const dev = this.config.env === 'development';
     const cached = this.envs.get(tenant.id);
-    if (cached?.key === key) return cached.env;
+    if (cached?.version === tenant.version && (!dev || cached.stamp === stamp(cached.partialsDir)))
+      return cached.env;
+    const partialsDir = this.partialsDir(tenant);
     const env = this.build(tenant, partialsDir);
-    this.envs.set(tenant.id, { key, env });
+    this.envs.set(tenant.id, {
+      version: tenant.version,
+      partialsDir,
+      stamp: dev ? stamp(partialsDir) : '',
+      env,
+    });
     return env;
   }
 
@@ -63,6 +77,7 @@ export class ThemeEnvironments {
     const pages = new Map<string, Handlebars.TemplateDelegate>();
     const options = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
     return {
+      style: themeStyle(tenant.theme),
       page: (page, data) => {
         let template = pages.get(page);
         if (!template) {
