@@ -8,7 +8,27 @@ export * from './seed/demo-price-lists';
 export * from './seed/pricing-seeder';
 export * from './pricing.module';
 export { PriceImporter, PRICE_BATCH_SIZE, type PriceImportOptions } from './import/price-importer';
-export { INSTALLATION_TIME_ZONE } from './import/validity';
+export {
+  formatEdge,
+  formatPeriod,
+  INSTALLATION_TIME_ZONE,
+  parsePeriod,
+  parseValidityEdge,
+  sqlInstant,
+  type Period,
+  type PeriodProblem,
+} from './import/validity';
+export {
+  describeKey,
+  isCurrencyCode,
+  priceKey,
+  priceListCodeProblem,
+  validatePriceRow,
+  type PriceDictionary,
+  type PriceListInfo,
+  type PriceRow,
+  type TenantInfo,
+} from './import/price-row';
 
 import { ListPriceEntity, PriceListEntity, PriceListEntryEntity } from './price-list.entity';
 export const PRICING_ENTITIES = [PriceListEntity, ListPriceEntity, PriceListEntryEntity];

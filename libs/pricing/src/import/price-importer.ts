@@ -195,6 +195,22 @@ export class PriceImporter {
     });
   }
 
+  /**
+   * Writes validated rows in the caller's transaction, as one batch of an import: unknown SKUs
+   * and companies, currency and period conflicts come back as rejects (nothing else is
+   * refused), the affected tenants' versions are bumped in the transaction and returned for
+   * `PriceChangeService.publish` after the commit. The admin API uses it so that a price set
+   * through the API obeys exactly the import's rules; it rolls back when anything is rejected.
+   * Contract rows of one tenant may run in that tenant's unit of work; price-list rows need a
+   * maintenance one (the version bump reads every tenant's use of the list).
+   */
+  writeRows(
+    em: EntityManager,
+    rows: PriceRow[],
+  ): Promise<{ outcome: BatchOutcome; tenantIds: string[] }> {
+    return this.writeBatch(em, rows, { companies: new Map(), variants: new Map() });
+  }
+
   /** Writes one batch in the caller's (maintenance) transaction. */
   private async writeBatch(
     em: EntityManager,

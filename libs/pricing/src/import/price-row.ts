@@ -1,6 +1,6 @@
 import { normalizeSku, SKU_PATTERN, type RowReject } from '@vitrine/catalog';
 import { currencyExponent, parseDecimal } from '../money';
-import { formatPeriod, parseValidityEdge, type Period } from './validity';
+import { formatPeriod, parsePeriod, type Period } from './validity';
 
 /**
  * Price rows: from a CSV record or an NDJSON object to one validated `PriceRow`. Pure: what the
@@ -83,6 +83,16 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const COMPANY_CODE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
 const PRICE_LIST_CODE = /^[^\p{Cc}]{1,100}$/u;
 const MAX_INT = 2_147_483_647;
+
+/** Whether `code` (upper case) is an ISO 4217 currency code. */
+export function isCurrencyCode(code: string): boolean {
+  return CURRENCIES.has(code);
+}
+
+/** Why `code` cannot be a price list's code, or null when it can. */
+export function priceListCodeProblem(code: string): string | null {
+  return PRICE_LIST_CODE.test(code) ? null : 'at most 100 characters, no control characters';
+}
 
 /** Header problems of a price CSV file: unknown columns would silently drop data. */
 export function checkPriceCsvHeader(columns: readonly string[]): string[] {
@@ -179,8 +189,8 @@ export function validatePriceRow(
   } else if (type === 'price_list') {
     if (values.price_list === undefined)
       reject('price_list', 'price_list is required for price-list prices');
-    else if (!PRICE_LIST_CODE.test(values.price_list))
-      reject('price_list', 'at most 100 characters, no control characters');
+    else if (priceListCodeProblem(values.price_list))
+      reject('price_list', priceListCodeProblem(values.price_list)!);
     else {
       priceList = values.price_list;
       list = dict.priceLists.get(priceList);
@@ -190,7 +200,7 @@ export function validatePriceRow(
   // Currency: the tenant's for contracts, the list's for price lists, else EUR.
   const given = values.currency?.toUpperCase();
   let currency: string | null = given ?? tenant?.currency ?? list?.currency ?? 'EUR';
-  if (given !== undefined && !CURRENCIES.has(given)) {
+  if (given !== undefined && !isCurrencyCode(given)) {
     reject('currency', `"${values.currency}" is not an ISO 4217 currency code`);
     currency = null;
   } else if (given !== undefined && tenant && given !== tenant.currency) {
@@ -238,27 +248,12 @@ export function validatePriceRow(
 
   // Validity: dates begin at midnight in the tenant's zone (contracts) or the installation's.
   const zone = tenant?.timeZone ?? dict.installationTimeZone;
-  const period: Period = { from: -Infinity, until: Infinity };
-  if (type !== 'list') {
-    let edgesOk = true;
-    for (const [field, edge] of [
-      ['valid_from', 'from'],
-      ['valid_until', 'until'],
-    ] as const) {
-      const t = values[field];
-      if (t === undefined || (type === 'contract' && !tenant)) continue;
-      const ms = parseValidityEdge(t, edge, zone);
-      if (typeof ms === 'number') period[edge] = ms;
-      else {
-        reject(field, ms.error);
-        edgesOk = false;
-      }
-    }
-    if (edgesOk && period.until <= period.from)
-      reject(
-        'valid_until',
-        `must be after valid_from: ${formatPeriod(period, zone)} is empty (a date as valid_until is the last day the price applies)`,
-      );
+  let period: Period = { from: -Infinity, until: Infinity };
+  if (type !== 'list' && !(type === 'contract' && !tenant)) {
+    const parsed = parsePeriod(values.valid_from, values.valid_until, zone);
+    period = parsed.period;
+    for (const p of parsed.problems)
+      reject(p.edge === 'from' ? 'valid_from' : 'valid_until', p.reason);
   }
 
   if (rejects.length > 0 || !type || currency === null) return { ok: false, rejects };

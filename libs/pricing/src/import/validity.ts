@@ -65,6 +65,41 @@ function parseUncached(text: string, edge: 'from' | 'until', zone: string): numb
   return `"${text}" is not a date (2027-01-01) or a timestamp with an offset (2027-01-01T00:00:00+01:00)`;
 }
 
+/** A validity edge that could not be read, or a period that is empty. */
+export interface PeriodProblem {
+  edge: 'from' | 'until';
+  reason: string;
+}
+
+/**
+ * A validity period from its two texts (either absent: open end), read as `parseValidityEdge`
+ * does, in `zone`; a period that ends before or when it begins is a problem of `until`. The one
+ * rule for the price import and the admin API.
+ */
+export function parsePeriod(
+  fromText: string | undefined,
+  untilText: string | undefined,
+  zone: string,
+): { period: Period; problems: PeriodProblem[] } {
+  const period: Period = { from: -Infinity, until: Infinity };
+  const problems: PeriodProblem[] = [];
+  for (const [text, edge] of [
+    [fromText, 'from'],
+    [untilText, 'until'],
+  ] as const) {
+    if (text === undefined) continue;
+    const ms = parseValidityEdge(text, edge, zone);
+    if (typeof ms === 'number') period[edge] = ms;
+    else problems.push({ edge, reason: ms.error });
+  }
+  if (problems.length === 0 && period.until <= period.from)
+    problems.push({
+      edge: 'until',
+      reason: `must be after valid_from: ${formatPeriod(period, zone)} is empty (a date as valid_until is the last day the price applies)`,
+    });
+  return { period, problems };
+}
+
 /** Two periods share an instant. */
 export function overlaps(a: Period, b: Period): boolean {
   return a.from < b.until && b.from < a.until;
