@@ -10,7 +10,12 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '@vitrine/config';
 import { errorBody, VitrineError } from '@vitrine/errors';
 import { Authenticator } from '@vitrine/accounts';
-import { AdminTokenService, registerAdminHostHook } from '@vitrine/admin';
+import {
+  AdminImportService,
+  AdminTokenService,
+  registerAdminHostHook,
+  registerAdminImportRoutes,
+} from '@vitrine/admin';
 import {
   chosenLocale,
   isPageRequest,
@@ -116,6 +121,8 @@ export async function createApp(
     hostlessPaths: HEALTH_PATHS,
     tokens: app.get(AdminTokenService),
   });
+  // Import uploads and reject files on the admin host (raw-body routes in their own plugin).
+  await registerAdminImportRoutes(fastify, app.get(AdminImportService));
   const authenticator = app.get(Authenticator);
   registerTenancyHook(fastify, app.get(TenantDirectory), {
     hostlessPaths: HEALTH_PATHS,

@@ -111,6 +111,8 @@ describe('admin schema', () => {
       'auditLog',
       'companies',
       'companyUsers',
+      'importJob',
+      'importJobs',
       'order',
       'orders',
       'quotes',

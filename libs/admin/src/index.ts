@@ -10,3 +10,4 @@ export * from './kpis';
 export * from './tenants-api';
 export * from './companies-api';
 export * from './pages';
+export * from './imports';

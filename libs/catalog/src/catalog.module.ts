@@ -7,6 +7,7 @@ import { CatalogWriter } from './catalog-writer';
 import { ImportJobService } from './import-job.service';
 import { CatalogImporter } from './import/catalog-importer';
 import { CustomerSkuImporter } from './import/customer-sku-importer';
+import { catalogImportRunners, IMPORT_RUNNERS } from './import-runner';
 
 @Module({
   providers: [
@@ -19,6 +20,12 @@ import { CustomerSkuImporter } from './import/customer-sku-importer';
     CatalogWriter,
     CatalogImporter,
     CustomerSkuImporter,
+    // The catalog's own kinds; a host that also runs price imports provides its own list.
+    {
+      provide: IMPORT_RUNNERS,
+      useFactory: catalogImportRunners,
+      inject: [CatalogImporter, CustomerSkuImporter],
+    },
     ImportJobService,
   ],
   exports: [

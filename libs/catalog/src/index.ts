@@ -12,6 +12,7 @@ export * from './category.type';
 export * from './catalog.module';
 export * from './catalog-writer';
 export * from './import-job.service';
+export * from './import-runner';
 export * from './import/import.types';
 export { CatalogImporter } from './import/catalog-importer';
 export { CustomerSkuImporter } from './import/customer-sku-importer';

@@ -8,6 +8,7 @@ export * from './seed/demo-price-lists';
 export * from './seed/pricing-seeder';
 export * from './pricing.module';
 export { PriceImporter, PRICE_BATCH_SIZE, type PriceImportOptions } from './import/price-importer';
+export { priceImportRunner } from './import/price-import-runner';
 export {
   formatEdge,
   formatPeriod,

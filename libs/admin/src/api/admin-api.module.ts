@@ -13,6 +13,8 @@ import { TenantKpisService } from '../kpis/tenant-kpis.service';
 import { AdminPagesModule } from '../pages/admin-pages.module';
 import { CompaniesAdminModule } from '../companies-api/companies-api.module';
 import { CompanyAdminApiResolver } from '../companies-api/company-admin-api.resolver';
+import { AdminImportsModule } from '../imports/admin-imports.module';
+import { AdminImportResolver } from '../imports/admin-import.resolver';
 
 /**
  * The admin GraphQL API (served at /admin/graphql on the admin host, its own schema). The
@@ -26,6 +28,7 @@ import { CompanyAdminApiResolver } from '../companies-api/company-admin-api.reso
     TenantsAdminModule,
     CompaniesAdminModule,
     AdminPagesModule,
+    AdminImportsModule,
   ],
   providers: [
     AdminGuard,
@@ -37,6 +40,7 @@ import { CompanyAdminApiResolver } from '../companies-api/company-admin-api.reso
     TenantKpisService,
     TenantKpisResolver,
     CompanyAdminApiResolver,
+    AdminImportResolver,
   ],
 })
 export class AdminApiModule {}

@@ -3,6 +3,7 @@ import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { errorBody, VitrineError } from '@vitrine/errors';
 import { normalizeHost, type AdminIdentity } from '@vitrine/tenancy';
 import { isAdminPagePath } from '../pages/admin-page-paths';
+import { isAdminImportPath } from '../imports/admin-import-paths';
 import type { AdminTokenService } from './admin-token.service';
 
 declare module 'fastify' {
@@ -42,7 +43,8 @@ export function registerAdminHostHook(app: FastifyInstance, options: AdminHostOp
     const path = req.url.split('?', 1)[0];
     if (hostless.has(path)) return;
     const onAdminHost = normalizeHost(req.host) === options.adminHost;
-    const adminPath = path === ADMIN_GRAPHQL_PATH;
+    // /admin/imports/* (uploads, reject files) are guarded exactly like the admin endpoint.
+    const adminPath = path === ADMIN_GRAPHQL_PATH || isAdminImportPath(path);
     // The admin pages (libs/admin/src/pages): on the admin host only, where their controller
     // checks the admin's session cookie itself; a 404 everywhere else, before any tenant.
     if (isAdminPagePath(path)) {
@@ -57,7 +59,7 @@ export function registerAdminHostHook(app: FastifyInstance, options: AdminHostOp
         'NOT_FOUND',
         `Nothing is served at ${req.method} ${path}${onAdminHost ? ' on the admin host' : ''}.`,
       );
-    if (!req.headers.authorization && req.method === 'POST') {
+    if (!req.headers.authorization && req.method === 'POST' && path === ADMIN_GRAPHQL_PATH) {
       req.adminSignIn = true;
       return;
     }

@@ -375,6 +375,37 @@ describe('catalog and customer-SKU imports', () => {
       error: expect.stringMatching(/cannot read/),
     });
     expect(await jobs.get('not-a-uuid')).toBeNull();
+    await expect(jobs.start('stock', file)).rejects.toThrow(/unknown import kind "stock"/);
+    await expect(jobs.start('customer-skus', file)).rejects.toThrow(/needs a tenant/);
+  });
+
+  it('marks jobs whose process stopped (stale heartbeat) FAILED at startup and on read, not live ones', async () => {
+    const jobs = app.get(ImportJobService);
+    const insert = async (status: string, age: string) =>
+      one<{ id: string }>(
+        `INSERT INTO import_job (kind, source, format, status, heartbeat_at)
+         VALUES ('catalog', 'x.csv', 'csv', $1, now() - $2::interval) RETURNING id`,
+        [status, age],
+      );
+    const deadRunning = await insert('RUNNING', '10 minutes');
+    const deadQueued = await insert('QUEUED', '10 minutes');
+    const live = await insert('RUNNING', '5 seconds');
+    await jobs.onApplicationBootstrap();
+    for (const { id } of [deadRunning, deadQueued]) {
+      const row = await one<{ status: string; error: string; finished_at: Date | null }>(
+        `SELECT status, error, finished_at FROM import_job WHERE id = $1`,
+        [id],
+      );
+      expect(row.status).toBe('FAILED');
+      expect(row.error).toMatch(/^Interrupted: .*run the import again with the same file/);
+      expect(row.finished_at).not.toBeNull();
+    }
+    expect((await jobs.get(live.id))?.status).toBe('RUNNING');
+    await db.dataSource.query(
+      `UPDATE import_job SET heartbeat_at = now() - interval '1 hour' WHERE id = $1`,
+      [live.id],
+    );
+    expect((await jobs.get(live.id))?.status).toBe('FAILED');
   });
 
   it('streams a 20,000-row file with bounded memory', async () => {

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /** Comma-separated list → trimmed, non-empty entries. */
@@ -61,6 +61,9 @@ const schema = z.object({
   MAILBOX_DIR: z.string().default('var/mailbox'),
   ERP_DROP_DIR: z.string().default('var/erp-drop'),
   ERP_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  IMPORT_SPOOL_DIR: z.string().optional(),
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(200 * 1024 * 1024),
+  IMPORT_STALE_AFTER_S: z.coerce.number().int().min(5).max(86_400).default(120),
 });
 
 export type DatabaseConfig =
@@ -123,6 +126,13 @@ export interface AppConfig {
    * secret (tenant.yaml names the variable, never the secret); undefined when unset or empty.
    */
   erp: { dropDir: string; webhookTimeoutMs: number; secret(name: string): string | undefined };
+  /**
+   * Imports uploaded through the admin API: files are spooled to `spoolDir` (default
+   * `<VITRINE_DATA_DIR>/imports`; a volume every API instance shares when there are several),
+   * at most `maxUploadBytes` each. A job whose process stopped writing its heartbeat for
+   * `staleAfterS` seconds is reported FAILED (interrupted).
+   */
+  imports: { spoolDir: string; maxUploadBytes: number; staleAfterS: number };
 }
 
 export class ConfigError extends Error {}
@@ -193,6 +203,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       // Looked up when a webhook is sent, from the environment this config was built from, so
       // this module stays the only reader of process.env and a rotated secret needs a restart.
       secret: (name) => (/^[A-Z][A-Z0-9_]*$/.test(name) && env[name]) || undefined,
+    },
+    imports: {
+      spoolDir: resolve(cwd, e.IMPORT_SPOOL_DIR ?? join(e.VITRINE_DATA_DIR, 'imports')),
+      maxUploadBytes: e.IMPORT_MAX_BYTES,
+      staleAfterS: e.IMPORT_STALE_AFTER_S,
     },
   };
 }

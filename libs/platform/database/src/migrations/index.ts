@@ -9,6 +9,7 @@ import { WebSessions1764700000000 } from './1764700000000-web-sessions';
 import { AdminAccounts1764800000000 } from './1764800000000-admin-accounts';
 import { TenantSource1764810000000 } from './1764810000000-tenant-source';
 import { KpiIndexes1764900000000 } from './1764900000000-kpi-indexes';
+import { ImportJobs1765000000000 } from './1765000000000-import-jobs';
 
 /** Every migration, in order. A new migration is added here (and only here). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AdminAccounts1764800000000,
   TenantSource1764810000000,
   KpiIndexes1764900000000,
+  ImportJobs1765000000000,
 ];
