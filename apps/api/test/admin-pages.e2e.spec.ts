@@ -82,6 +82,18 @@ describe('admin pages on the admin host (end to end)', () => {
   const port = () => api.port;
   const ids: Record<string, string> = {};
 
+  const signedIn = new Map<string, AdminBrowser>();
+  /** A browser of `email`, signed in once for the read-only tests (sign-ins are rate limited). */
+  async function as(email: string): Promise<AdminBrowser> {
+    let browser = signedIn.get(email);
+    if (!browser) {
+      browser = new AdminBrowser(port);
+      expect((await browser.signIn(email)).status).toBe(303);
+      signedIn.set(email, browser);
+    }
+    return browser;
+  }
+
   const sql = <T = Row>(query: string, params: unknown[] = []) =>
     api.app.get(TenantDb).maintenance((em) => em.query(query, params) as Promise<T[]>);
 
@@ -400,6 +412,307 @@ describe('admin pages on the admin host (end to end)', () => {
     });
   });
 
+  describe('tenant list: status filter, counts, domains, paging', () => {
+    it('filters by status (GET form), counts per status, links the primary domain', async () => {
+      const browser = await as('super@seller.example');
+      const all = await browser.get('/admin');
+      expect(all.body).toMatch(/<form class="filter" method="get" action="\/admin">/);
+      expect(all.body).toMatch(
+        /<label for="status">Status<\/label>\s*<select id="status" name="status">/,
+      );
+      const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM tenant`);
+      expect(all.body).toContain(`<option value="ACTIVE">Active (${n})</option>`);
+      expect(all.body).toContain(`<option value="">All statuses (${n})</option>`);
+      // The primary domain links to the site, on the admin host's scheme and port.
+      expect(all.body).toContain(
+        `<a class="domain" href="http://jansen-bouw.localhost/" title="Open the site">jansen-bouw.localhost</a>`,
+      );
+      const withPort = await browser.request('GET', '/admin', undefined, {
+        host: `${ADMIN}:${api.port}`,
+      });
+      expect(withPort.body).toContain(`href="http://jansen-bouw.localhost:${api.port}/"`);
+
+      await sql(`UPDATE tenant SET status = 'SUSPENDED' WHERE slug = 'zorggroep-noord'`);
+      try {
+        const suspended = await browser.get('/admin?status=suspended');
+        expect(suspended.status).toBe(200);
+        expect(suspended.body).toContain('/admin/tenants/zorggroep-noord');
+        expect(suspended.body).not.toContain('/admin/tenants/jansen-bouw');
+        expect(suspended.body).toMatch(
+          /<option value="SUSPENDED" selected>Suspended \(1\)<\/option>/,
+        );
+        expect(text(suspended.body)).toContain(`1 SUSPENDED of ${n} tenants you may see`);
+        const none = await browser.get('/admin?status=DRAFT');
+        expect(text(none.body)).toContain('No DRAFT tenants.');
+      } finally {
+        await sql(`UPDATE tenant SET status = 'ACTIVE' WHERE slug = 'zorggroep-noord'`);
+      }
+
+      // An account manager's counts are of their own tenants.
+      const manager = await as('manager@seller.example');
+      expect((await manager.get('/admin')).body).toMatch(/All statuses \(1\)/);
+    });
+
+    it('answers 400 pages for an unknown status or a bad cursor', async () => {
+      const browser = await as('super@seller.example');
+      const bad = await browser.get('/admin?status=%3Cscript%3Ebroken');
+      expect(bad.status).toBe(400);
+      expect(bad.headers['content-type']).toMatch(/text\/html/);
+      expect(bad.body).toContain(
+        '&quot;&lt;script&gt;broken&quot; is not a status of this list; choose one of DRAFT, ACTIVE, SUSPENDED, ARCHIVED.',
+      );
+      expect(bad.body).not.toContain('<script>');
+      const cursor = await browser.get('/admin?after=%21%21%21');
+      expect(cursor.status).toBe(400);
+      expect(cursor.body).toContain('is not a cursor of this list');
+    });
+
+    it('pages through more tenants than fit a page with the list’s cursor', async () => {
+      // 101 DRAFT tenants next to the two demo ones: a page holds 100.
+      await sql(
+        `INSERT INTO tenant (slug, name, status, locales, currency, time_zone, source)
+         SELECT s, 'Paging ' || s, 'DRAFT', locales, currency, time_zone,
+                jsonb_set(jsonb_set(source, '{slug}', to_jsonb(s)), '{name}', to_jsonb('Paging ' || s))
+           FROM tenant, LATERAL (SELECT 'page-' || lpad(i::text, 3, '0') AS s FROM generate_series(1, 101) i) g
+          WHERE slug = 'jansen-bouw'`,
+      );
+      try {
+        const browser = await as('super@seller.example');
+        const first = await browser.get('/admin?status=draft');
+        expect(first.body).toMatch(/<option value="DRAFT" selected>Draft \(101\)<\/option>/);
+        expect(first.body.match(/\/admin\/tenants\/page-\d+"/g)).toHaveLength(100);
+        expect(first.body).toContain('/admin/tenants/page-100"');
+        expect(first.body).not.toContain('/admin/tenants/page-101"');
+        const next = /<a rel="next" href="([^"]+)">Next page<\/a>/.exec(first.body)![1];
+        expect(next).toMatch(/^\/admin\?status&#x3D;DRAFT&amp;after&#x3D;/);
+        const second = await browser.get(next.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='));
+        expect(second.status).toBe(200);
+        expect(second.body.match(/\/admin\/tenants\/page-\d+"/g)).toHaveLength(1);
+        expect(second.body).toContain('/admin/tenants/page-101"');
+        expect(second.body).not.toContain('rel="next"');
+        expect(second.body).toContain('<a href="/admin?status&#x3D;DRAFT">First page</a>');
+      } finally {
+        await sql(`DELETE FROM tenant WHERE slug LIKE 'page-%'`);
+      }
+    });
+  });
+
+  describe('a tenant’s orders, quotes and audit log', () => {
+    let quoteSeq = 0;
+    async function quote(slug: string, createdAt: string, status: string, note: string | null) {
+      const [q] = await sql<{ id: string }>(
+        `INSERT INTO quote (tenant_id, number, company_id, requested_by, contact_email, note, status,
+           currency, valid_until, offered_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'EUR', $8, $9, $10, $10) RETURNING id`,
+        [
+          ids[slug],
+          `PQ-${slug.slice(0, 3)}-${String(++quoteSeq).padStart(4, '0')}`,
+          ids[`${slug}/company`],
+          ids[`${slug}/user`],
+          `pages@${slug}.example`,
+          note,
+          status,
+          status === 'OFFERED' ? '2031-04-01T21:59:00Z' : null,
+          status === 'OFFERED' ? createdAt : null,
+          createdAt,
+        ],
+      );
+      await sql(
+        `INSERT INTO quote_line (tenant_id, quote_id, line_no, sku, name, quantity, offered_unit_minor)
+         VALUES ($1, $2, 1, 'SKU-1', 'Schroef', 3, $3), ($1, $2, 2, 'SKU-2', 'Moer', 2, $4)`,
+        [ids[slug], q.id, status === 'OFFERED' ? 1050 : null, status === 'OFFERED' ? 200000 : null],
+      );
+    }
+
+    beforeAll(async () => {
+      await sql(
+        `UPDATE customer_order SET note = '<script>alert(1)</script> & "before 10"', po_number = 'PO-77'
+          WHERE tenant_id = $1 AND created_at = '2031-03-07T23:30:00Z'`,
+        [ids['jansen-bouw']],
+      );
+      await quote(
+        'jansen-bouw',
+        '2031-03-03T10:00:00Z',
+        'REQUESTED',
+        '<img src=x onerror=alert(1)>',
+      );
+      await quote('jansen-bouw', '2031-03-04T10:00:00Z', 'OFFERED', null);
+      await quote('zorggroep-noord', '2031-03-04T10:00:00Z', 'REQUESTED', 'Zorggroep only');
+      await sql(
+        `INSERT INTO audit_log (at, actor, action, tenant_id, target, before, after, outcome, reason)
+         VALUES ('2031-03-05T08:15:00Z', 'cli:ops', 'tenant.update', $1, 'jansen-bouw',
+                 '{"name":"Jansen"}', '{"name":"<script>x</script>"}', 'APPLIED', NULL),
+                ('2031-03-05T08:15:00Z', 'cli:ops', 'tenant.update', $2, 'zorggroep-noord',
+                 '{"name":"Zorg"}', '{"name":"Zorggroep secret"}', 'APPLIED', NULL)`,
+        [ids['jansen-bouw'], ids['zorggroep-noord']],
+      );
+    });
+
+    it('links the tenant’s pages from the KPI page', async () => {
+      const browser = await as('manager@seller.example');
+      const res = await browser.get('/admin/tenants/jansen-bouw');
+      expect(res.body).toContain(
+        '<a href="/admin/tenants/jansen-bouw" aria-current="page">Key figures</a>',
+      );
+      expect(res.body).toContain('<a href="/admin/tenants/jansen-bouw/orders">Orders</a>');
+      expect(res.body).toContain('<a href="/admin/tenants/jansen-bouw/quotes">Quotes</a>');
+      expect(res.body).toContain('<a href="/admin/tenants/jansen-bouw/audit">Audit log</a>');
+    });
+
+    it('lists the orders newest first, times in the tenant’s zone, money formatted, notes as text', async () => {
+      const browser = await as('manager@seller.example');
+      const res = await browser.get('/admin/tenants/jansen-bouw/orders');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-security-policy']).toMatch(/default-src 'none'/);
+      const page = text(res.body);
+      // 23:30Z on 7 March is 00:30 on the 8th in Amsterdam; 500.00 + 21 % VAT.
+      expect(page).toMatch(/PAGE-\d{5} 2031-03-08 00:30 PLACED Pages BV Buyer PO-77 .* 0 €605\.00/);
+      expect(page).toContain('€1,209.99'); // the cancelled one: 999.99 + 210.00
+      expect(res.body).toContain(
+        '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;before 10&quot;',
+      );
+      expect(res.body).not.toContain('<script>');
+      const numbers = [...res.body.matchAll(/>(PAGE-\d{5})</g)].map((m) => m[1]);
+      expect(numbers.slice(0, 4)).toEqual(['PAGE-00004', 'PAGE-00003', 'PAGE-00002', 'PAGE-00001']);
+      // Another tenant's orders are not on it.
+      expect(res.body).not.toContain('Zorggroep');
+
+      const cancelled = await browser.get('/admin/tenants/jansen-bouw/orders?status=cancelled');
+      expect(cancelled.status).toBe(200);
+      expect([...cancelled.body.matchAll(/>(PAGE-\d{5})</g)].map((m) => m[1])).toEqual([
+        'PAGE-00003',
+      ]);
+      expect(cancelled.body).toMatch(/<option value="CANCELLED" selected>Cancelled<\/option>/);
+      const none = await browser.get('/admin/tenants/jansen-bouw/orders?status=REJECTED');
+      expect(text(none.body)).toContain('No orders with status REJECTED.');
+    });
+
+    it('lists the quotes with the offered total and validity in the tenant’s zone', async () => {
+      const browser = await as('manager@seller.example');
+      const res = await browser.get('/admin/tenants/jansen-bouw/quotes');
+      expect(res.status).toBe(200);
+      const page = text(res.body);
+      // 3 × 10.50 + 2 × 2,000.00; valid until 21:59Z = 23:59 CEST on 1 April.
+      expect(page).toMatch(
+        /PQ-jan-\d{4} 2031-03-04 11:00 OFFERED .* 2 €4,031\.50 2031-04-01 23:59/,
+      );
+      expect(page).toMatch(
+        /PQ-jan-\d{4} 2031-03-03 11:00 REQUESTED Pages BV \(pages@jansen-bouw\.example\)/,
+      );
+      expect(res.body).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+      expect(res.body).not.toContain('<img');
+      expect(res.body).not.toContain('Zorggroep only');
+      const requested = await browser.get('/admin/tenants/jansen-bouw/quotes?status=requested');
+      expect(text(requested.body)).not.toContain('OFFERED €');
+      expect(text(requested.body)).toContain('REQUESTED Pages BV');
+    });
+
+    it('shows the tenant’s audit log with before and after as text', async () => {
+      const browser = await as('manager@seller.example');
+      const res = await browser.get('/admin/tenants/jansen-bouw/audit');
+      expect(res.status).toBe(200);
+      const page = text(res.body);
+      expect(page).toContain('2031-03-05 09:15 cli:ops tenant.update jansen-bouw APPLIED');
+      expect(res.body).toContain('<summary>Before and after</summary>');
+      expect(res.body).toContain('&lt;script&gt;x&lt;/script&gt;');
+      expect(res.body).not.toContain('<script>');
+      expect(res.body).not.toContain('Zorggroep secret');
+    });
+
+    it('refuses another manager’s tenant on every list: 403 page and REFUSED in the audit log', async () => {
+      const browser = await as('manager@seller.example');
+      for (const [path, action] of [
+        ['orders', 'order.list'],
+        ['quotes', 'quote.list'],
+        ['audit', 'audit.list'],
+      ]) {
+        const res = await browser.get(`/admin/tenants/zorggroep-noord/${path}`);
+        expect(`${path} ${res.status}`).toBe(`${path} 403`);
+        expect(res.headers['content-type']).toMatch(/text\/html/);
+        expect(res.body).toContain('is not assigned to you');
+        expect(res.body).not.toMatch(/Zorggroep only|Zorggroep secret|PAGE-/);
+        const rows = await sql<{ outcome: string; actor: string }>(
+          `SELECT outcome, actor FROM audit_log WHERE action = $1 AND tenant_id = $2`,
+          [action, ids['zorggroep-noord']],
+        );
+        expect(rows.map((r) => r.outcome)).toContain('REFUSED');
+      }
+      // A catalog manager has no orders area at all.
+      const catalog = await as('catalog@seller.example');
+      expect((await catalog.get('/admin/tenants/jansen-bouw/orders')).status).toBe(403);
+      expect((await browser.get('/admin/tenants/no-such-tenant/orders')).status).toBe(404);
+    });
+
+    it('answers 400 pages for an unknown status or a bad cursor, and sends strangers to sign in', async () => {
+      const browser = await as('super@seller.example');
+      for (const [path, message] of [
+        [
+          'orders?status=LOST',
+          '"LOST" is not a status of this list; choose one of PENDING_APPROVAL',
+        ],
+        ['quotes?status=nope', '"nope" is not a status of this list; choose one of REQUESTED'],
+        ['orders?after=garbage', 'The cursor "after" is not valid'],
+        ['quotes?after=W10', 'The cursor "after" is not valid'],
+        ['audit?after=-1', 'The cursor "after" is not valid'],
+        ['orders?status=PLACED&status=SHIPPED', null],
+      ] as const) {
+        const res = await browser.get(`/admin/tenants/jansen-bouw/${path}`);
+        if (message === null) {
+          // A repeated field is no choice: the unfiltered list.
+          expect(res.status).toBe(200);
+          continue;
+        }
+        expect(`${path} ${res.status}`).toBe(`${path} 400`);
+        expect(res.headers['content-type']).toMatch(/text\/html/);
+        expect(res.body).toContain(message.replace(/"/g, '&quot;'));
+      }
+      const stranger = new AdminBrowser(port);
+      for (const path of ['orders', 'quotes', 'audit'])
+        expect((await stranger.get(`/admin/tenants/jansen-bouw/${path}`)).headers.location).toBe(
+          '/admin/login',
+        );
+    });
+
+    it('pages every list with its cursor', async () => {
+      // More rows than a page of two holds in every list.
+      await quote('jansen-bouw', '2031-03-06T10:00:00Z', 'DECLINED', null);
+      await sql(
+        `INSERT INTO audit_log (at, actor, action, tenant_id, target, outcome, reason)
+         SELECT now(), 'cli:ops', 'tenant.status', $1, 'jansen-bouw', 'REFUSED', 'FORBIDDEN: test ' || i
+           FROM generate_series(1, 3) i`,
+        [ids['jansen-bouw']],
+      );
+      const small = await startApp(db, testConfig({ GRAPHQL_MAX_FIRST: '2' }));
+      try {
+        const browser = new AdminBrowser(() => small.port);
+        await browser.signIn('super@seller.example');
+        for (const path of ['orders', 'quotes', 'audit']) {
+          const seen: string[] = [];
+          let next: string | null = `/admin/tenants/jansen-bouw/${path}`;
+          let pages = 0;
+          while (next && pages < 50) {
+            const res = await browser.get(next);
+            expect(`${next} ${res.status}`).toBe(`${next} 200`);
+            const rows = res.body.match(/<tr>[\s\S]*?<\/tr>/g)?.slice(1) ?? []; // minus the header
+            expect(rows.length).toBeLessThanOrEqual(2);
+            seen.push(...rows);
+            if (pages > 0) expect(res.body).toContain('>First page</a>');
+            next =
+              /rel="next" href="([^"]+)"/
+                .exec(res.body)?.[1]
+                ?.replace(/&amp;/g, '&')
+                .replace(/&#x3D;/g, '=') ?? null;
+            pages++;
+          }
+          expect(pages).toBeGreaterThan(1);
+          expect(new Set(seen).size).toBe(seen.length); // no row twice
+        }
+      } finally {
+        await small.app.close();
+      }
+    });
+  });
+
   describe('kept off the microsites', () => {
     it('serves none of the pages on a tenant host', async () => {
       const browser = new AdminBrowser(port);
@@ -409,6 +722,9 @@ describe('admin pages on the admin host (end to end)', () => {
         ['POST', '/admin/login'],
         ['POST', '/admin/logout'],
         ['GET', '/admin/tenants/jansen-bouw'],
+        ['GET', '/admin/tenants/jansen-bouw/orders'],
+        ['GET', '/admin/tenants/jansen-bouw/quotes'],
+        ['GET', '/admin/tenants/jansen-bouw/audit'],
         ['GET', '/admin/admin.css'],
       ]) {
         const res = await browser.request(method, path, method === 'POST' ? {} : undefined, {

@@ -5,9 +5,13 @@ export const ADMIN_PAGES = {
   logout: '/admin/logout',
   stylesheet: '/admin/admin.css',
   tenant: (slug: string) => `/admin/tenants/${encodeURIComponent(slug)}`,
+  tenantOrders: (slug: string) => `/admin/tenants/${encodeURIComponent(slug)}/orders`,
+  tenantQuotes: (slug: string) => `/admin/tenants/${encodeURIComponent(slug)}/quotes`,
+  tenantAudit: (slug: string) => `/admin/tenants/${encodeURIComponent(slug)}/audit`,
 } as const;
 
-const TENANT_PAGE = /^\/admin\/tenants\/[^/]+$/;
+/** A tenant's KPI page and its read-only lists (orders, quotes, audit log). */
+const TENANT_PAGE = /^\/admin\/tenants\/[^/]+(?:\/(?:orders|quotes|audit))?$/;
 const FIXED = new Set<string>([
   ADMIN_PAGES.home,
   ADMIN_PAGES.login,

@@ -7,16 +7,18 @@ import { ADMIN_PAGES } from './admin-page-paths';
 import { AdminPageRenderer } from './admin-page-renderer';
 import { AdminPageSessions, type AdminPageVisitor } from './admin-page-session.service';
 import { AdminPagesService } from './admin-pages.service';
+import { AdminTenantListsService } from './admin-tenant-lists.service';
+import { field, filled } from './page-query';
 
-/** A form or query value: repeated fields arrive as arrays; take the only one, else nothing. */
-function field(value: unknown): string | null {
-  if (Array.isArray(value)) return value.length === 1 ? field(value[0]) : null;
-  return typeof value === 'string' ? value : null;
+/** The admin host's port as the visitor typed it (the microsites are served on the same). */
+function portOf(host: string): string | null {
+  return /^(?:\[[^\]]*\]|[^:]*):(\d+)$/.exec(host)?.[1] ?? null;
 }
 
 /**
  * The server-rendered admin pages on the admin host (the host hook answers 404 for these paths
- * everywhere else): sign in and out, the tenants the admin may see, one tenant's KPIs. Thin:
+ * everywhere else): sign in and out, the tenants the admin may see, one tenant's KPIs and its
+ * recent orders, quotes and audit log (read-only). Thin:
  * the session (AdminPageSessions), one service call, one template. Errors are HTML pages
  * (AdminPageErrorFilter).
  */
@@ -27,6 +29,7 @@ export class AdminPagesController {
     private readonly sessions: AdminPageSessions,
     private readonly login: AdminLoginService,
     private readonly pages: AdminPagesService,
+    private readonly lists: AdminTenantListsService,
     private readonly renderer: AdminPageRenderer,
   ) {}
 
@@ -81,11 +84,16 @@ export class AdminPagesController {
   async tenants(
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
+    @Query('status') status: unknown,
     @Query('after') after: unknown,
   ): Promise<FastifyReply> {
     const visitor = await this.visitor(req, reply);
     if (!visitor.admin) return reply.redirect(ADMIN_PAGES.login, 303);
-    const view = await this.pages.tenantList(visitor.admin, field(after));
+    const view = await this.pages.tenantList(
+      visitor.admin,
+      { status: filled(status), after: filled(after) },
+      { protocol: req.protocol, port: portOf(req.host) },
+    );
     return this.renderer.send(reply, 200, 'tenants', visitor, 'Tenants', { ...view });
   }
 
@@ -106,7 +114,61 @@ export class AdminPagesController {
     });
     return this.renderer.send(reply, 200, 'tenant', visitor, kpis.name, {
       kpis,
+      tenant: kpis,
       action: ADMIN_PAGES.tenant(kpis.slug),
+    });
+  }
+
+  @Get('/admin/tenants/:slug/orders')
+  async orders(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('slug') slug: string,
+    @Query('status') status: unknown,
+    @Query('after') after: unknown,
+  ): Promise<FastifyReply> {
+    const visitor = await this.visitor(req, reply);
+    if (!visitor.admin) return reply.redirect(ADMIN_PAGES.login, 303);
+    const view = await this.lists.orderList(visitor.admin, slug, {
+      status: filled(status),
+      after: filled(after),
+    });
+    return this.renderer.send(reply, 200, 'orders', visitor, `Orders · ${view.tenant.name}`, {
+      ...view,
+    });
+  }
+
+  @Get('/admin/tenants/:slug/quotes')
+  async quotes(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('slug') slug: string,
+    @Query('status') status: unknown,
+    @Query('after') after: unknown,
+  ): Promise<FastifyReply> {
+    const visitor = await this.visitor(req, reply);
+    if (!visitor.admin) return reply.redirect(ADMIN_PAGES.login, 303);
+    const view = await this.lists.quoteList(visitor.admin, slug, {
+      status: filled(status),
+      after: filled(after),
+    });
+    return this.renderer.send(reply, 200, 'quotes', visitor, `Quotes · ${view.tenant.name}`, {
+      ...view,
+    });
+  }
+
+  @Get('/admin/tenants/:slug/audit')
+  async auditLog(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('slug') slug: string,
+    @Query('after') after: unknown,
+  ): Promise<FastifyReply> {
+    const visitor = await this.visitor(req, reply);
+    if (!visitor.admin) return reply.redirect(ADMIN_PAGES.login, 303);
+    const view = await this.lists.auditList(visitor.admin, slug, { after: filled(after) });
+    return this.renderer.send(reply, 200, 'audit', visitor, `Audit log · ${view.tenant.name}`, {
+      ...view,
     });
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
 import { formatDecimal } from '@vitrine/pricing';
 import type { AdminIdentity } from '@vitrine/tenancy';
@@ -6,17 +7,49 @@ import { AdminGate } from '../accounts/admin-gate.service';
 import { kpiSeriesBars, renderBarChart } from '../kpis/bar-chart';
 import { TenantKpisService } from '../kpis/tenant-kpis.service';
 import { TenantAdminService } from '../tenants-api/tenant-admin.service';
+import { TenantStatusEnum } from '../tenants-api/tenant-status';
 import { ADMIN_PAGES } from './admin-page-paths';
 import { addDays, isDate, localMidnight, localToday } from './local-dates';
+import { pageHref, statusFilter } from './page-query';
+import { tenantNav, type TenantNavItem } from './tenant-nav';
+
+const TENANT_STATUSES = Object.values(TenantStatusEnum);
 
 /** Days shown when the KPI page is opened without dates. */
 export const DEFAULT_KPI_DAYS = 30;
 /** Tenants per page of the list. */
 export const TENANTS_PER_PAGE = 100;
 
+/** A tenant's domain on the list: the primary one links to the site. */
+export interface TenantDomainView {
+  name: string;
+  /** The site's address (the admin host's scheme and port), for the primary domain only. */
+  href: string | null;
+}
+
 export interface TenantListView {
-  tenants: Array<{ slug: string; name: string; status: string; domains: string[]; href: string }>;
+  tenants: Array<{
+    slug: string;
+    name: string;
+    status: string;
+    domains: TenantDomainView[];
+    href: string;
+  }>;
+  /** The status filter's choices, with the number of tenants the admin may see in each. */
+  statuses: Array<{ value: string; label: string; count: number; selected: boolean }>;
+  status: string | null;
+  total: number;
+  /** How many tenants the filter matches (all pages). */
+  matching: number;
   nextHref: string | null;
+  /** Back to the first page, when on a later one. */
+  firstHref: string | null;
+}
+
+/** The site of a domain, seen from the admin page: `protocol` and `port` of the admin host. */
+export interface SiteAddress {
+  protocol: string;
+  port: string | null;
 }
 
 export interface KpiFigure {
@@ -36,6 +69,7 @@ export interface TenantKpiView {
   from: string;
   to: string;
   granularity: string;
+  nav: TenantNavItem[];
   figures: KpiFigure[];
   /** SVG from renderBarChart: every data text in it is escaped there. */
   ordersChart: string;
@@ -57,22 +91,60 @@ export class AdminPagesService {
     private readonly tenants: TenantAdminService,
     private readonly gate: AdminGate,
     private readonly kpis: TenantKpisService,
+    private readonly db: TenantDb,
   ) {}
 
-  async tenantList(admin: AdminIdentity, after: string | null): Promise<TenantListView> {
-    const page = await this.tenants.list(admin, { first: TENANTS_PER_PAGE, after, status: null });
+  /**
+   * The tenants `admin` may see, by slug, a page at a time (TenantAdminService.list and its
+   * cursor), optionally of one status; with the count per status (one grouped query over the
+   * admin's tenants). BAD_USER_INPUT for an unknown status or a cursor not of this list.
+   */
+  async tenantList(
+    admin: AdminIdentity,
+    query: { status: string | null; after: string | null },
+    site: SiteAddress,
+  ): Promise<TenantListView> {
+    const status = statusFilter(query.status, TENANT_STATUSES);
+    const page = await this.tenants.list(admin, {
+      first: TENANTS_PER_PAGE,
+      after: query.after,
+      status: status as TenantStatusEnum | null,
+    });
+    const scope = this.gate.listScope(admin, 'TENANTS');
+    const counts = await this.db.query<{ status: string; n: string }>(
+      `SELECT status, count(*)::text AS n FROM tenant
+        WHERE ($1::uuid[] IS NULL OR id = ANY($1::uuid[])) GROUP BY status`,
+      [scope],
+    );
+    const countOf = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
+    const total = TENANT_STATUSES.reduce((sum, s) => sum + countOf(s), 0);
+    const port = site.port ? `:${site.port}` : '';
     return {
       tenants: page.items.map(({ node }) => ({
         slug: node.slug,
         name: node.name,
         status: node.status,
-        domains: node.domains,
+        // The list's domains come primary first.
+        domains: node.domains.map((name, i) => ({
+          name,
+          href: i === 0 ? `${site.protocol}://${name}${port}/` : null,
+        })),
         href: ADMIN_PAGES.tenant(node.slug),
       })),
+      statuses: TENANT_STATUSES.map((s) => ({
+        value: s,
+        label: s.charAt(0) + s.slice(1).toLowerCase(),
+        count: countOf(s),
+        selected: s === status,
+      })),
+      status,
+      total,
+      matching: status ? countOf(status) : total,
       nextHref:
         page.hasNextPage && page.endCursor
-          ? `${ADMIN_PAGES.home}?after=${encodeURIComponent(page.endCursor)}`
+          ? pageHref(ADMIN_PAGES.home, { status, after: page.endCursor })
           : null,
+      firstHref: query.after ? pageHref(ADMIN_PAGES.home, { status }) : null,
     };
   }
 
@@ -115,6 +187,7 @@ export class AdminPagesService {
       from,
       to,
       granularity: unit,
+      nav: tenantNav(tenant.slug, 'kpis'),
       figures: [
         { label: 'Orders', value: String(k.orderCount), hint: 'placed online, not cancelled' },
         { label: 'Revenue', value: money(k.revenueMinor), hint: 'excluding VAT' },

@@ -1,4 +1,4 @@
-import { addDays, isDate, localMidnight, localToday } from './local-dates';
+import { addDays, isDate, localDateTime, localMidnight, localToday } from './local-dates';
 
 describe('local dates of a tenant', () => {
   it('finds local midnight across DST changes', () => {
@@ -30,5 +30,15 @@ describe('local dates of a tenant', () => {
     expect(isDate('2031-2-01')).toBe(false);
     expect(isDate('2032-02-29')).toBe(true);
     expect(() => localMidnight('yesterday', 'UTC')).toThrow(/not a date/);
+  });
+
+  it('writes an instant on the local wall clock, DST included', () => {
+    const ams = 'Europe/Amsterdam';
+    expect(localDateTime(new Date('2031-03-07T23:30:00Z'), ams)).toBe('2031-03-08 00:30');
+    expect(localDateTime(new Date('2031-07-01T10:05:00Z'), ams)).toBe('2031-07-01 12:05');
+    expect(localDateTime(new Date('2031-07-01T00:00:00Z'), 'UTC')).toBe('2031-07-01 00:00');
+    expect(localDateTime(new Date('2031-07-01T03:59:00Z'), 'America/New_York')).toBe(
+      '2031-06-30 23:59',
+    );
   });
 });

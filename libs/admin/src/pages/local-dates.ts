@@ -75,3 +75,28 @@ function offsetMs(at: Date, timeZone: string): number {
   );
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An instant as the tenant's people read it: `YYYY-MM-DD HH:MM` on the wall clock of
+ * `timeZone` (the lists of orders, quotes and audit entries show times in the tenant's zone).
+ */
+export function localDateTime(at: Date, timeZone: string): string {
+  let format = dateTimeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    dateTimeFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
