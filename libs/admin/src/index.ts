@@ -11,3 +11,4 @@ export * from './tenants-api';
 export * from './companies-api';
 export * from './pages';
 export * from './imports';
+export * from './prices-api';

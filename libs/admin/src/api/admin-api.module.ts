@@ -13,6 +13,8 @@ import { TenantKpisService } from '../kpis/tenant-kpis.service';
 import { AdminPagesModule } from '../pages/admin-pages.module';
 import { CompaniesAdminModule } from '../companies-api/companies-api.module';
 import { CompanyAdminApiResolver } from '../companies-api/company-admin-api.resolver';
+import { PricesAdminModule } from '../prices-api/prices-api.module';
+import { PriceAdminResolver } from '../prices-api/price-admin.resolver';
 import { AdminImportsModule } from '../imports/admin-imports.module';
 import { AdminImportResolver } from '../imports/admin-import.resolver';
 
@@ -27,6 +29,7 @@ import { AdminImportResolver } from '../imports/admin-import.resolver';
     OrderingSellerModule,
     TenantsAdminModule,
     CompaniesAdminModule,
+    PricesAdminModule,
     AdminPagesModule,
     AdminImportsModule,
   ],
@@ -40,6 +43,7 @@ import { AdminImportResolver } from '../imports/admin-import.resolver';
     TenantKpisService,
     TenantKpisResolver,
     CompanyAdminApiResolver,
+    PriceAdminResolver,
     AdminImportResolver,
   ],
 })

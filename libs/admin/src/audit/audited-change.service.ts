@@ -7,8 +7,12 @@ import { AuditLog } from './audit-log.service';
 
 /** The hooks a seller change takes (structurally @vitrine/ordering's SellerChangeHooks). */
 export interface ChangeHooks<T> {
-  authorize(tenantId: string): void;
-  applied(em: EntityManager, change: { tenantId: string; before: T; after: T }): Promise<void>;
+  /** `null`: the seller's own data (price lists, catalog), no tenant. */
+  authorize(tenantId: string | null): void;
+  applied(
+    em: EntityManager,
+    change: { tenantId: string | null; before: T; after: T },
+  ): Promise<void>;
 }
 
 export interface AuditedChangeSpec<T> {
