@@ -501,6 +501,31 @@ describe('price lists and contract prices (admin API, end to end)', () => {
     ]);
   });
 
+  it('takes 1,000 prices in one call (measured), and the same again as unchanged', async () => {
+    expect(
+      (await admin(CREATE, { i: { code: 'api-bulk', name: 'Bulk', currency: 'EUR' } })).errors,
+    ).toBeUndefined();
+    const many = Array.from({ length: 1000 }, (_, i) => ({
+      sku: sku3,
+      minQuantity: i + 1,
+      price: '2.00',
+    }));
+    let t = performance.now();
+    const first = await admin<{ setPriceListPrices: Row }>(SET, { c: 'api-bulk', p: many });
+    const created = performance.now() - t;
+    expect(first.data!.setPriceListPrices).toEqual({ created: 1000, updated: 0, unchanged: 0 });
+    t = performance.now();
+    const again = await admin<{ setPriceListPrices: Row }>(SET, { c: 'api-bulk', p: many });
+    const unchanged = performance.now() - t;
+    expect(again.data!.setPriceListPrices).toEqual({ created: 0, updated: 0, unchanged: 1000 });
+    const row = await lastAudit('price-list.prices.set', 'api-bulk');
+    expect((row!.after as { keys: string[] }).keys).toHaveLength(5);
+    expect(JSON.stringify(row!.after).length).toBeLessThan(500);
+    process.stdout.write(
+      `setPriceListPrices, 1,000 prices: ${created.toFixed(0)} ms created, ${unchanged.toFixed(0)} ms unchanged\n`,
+    );
+  });
+
   it('refuses prices for a list in another currency than a tenant using it', async () => {
     const created = await admin(CREATE, {
       i: { code: 'api-usd', name: 'USD list', currency: 'USD' },

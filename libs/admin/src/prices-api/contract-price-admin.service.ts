@@ -23,7 +23,7 @@ import {
   rejectProblems,
   validatePrices,
 } from './price-input';
-import { pricePage, unknownSkus } from './price-list-admin.service';
+import { pricePage, unknownSkus, type StoredPriceRow } from './price-rows';
 import type {
   AdminPriceConnectionType,
   AdminPriceInput,
@@ -83,7 +83,7 @@ export class ContractPriceAdminService {
           after?.[2] ?? null,
           first + 1,
         ],
-      )) as Parameters<typeof pricePage>[0];
+      )) as StoredPriceRow[];
     });
     return pricePage(rows, first, tenant.currency);
   }

@@ -47,7 +47,7 @@ export function checkCallSize(count: number, argument: 'prices' | 'keys'): void 
     [
       {
         path: argument,
-        message: `${count} ${argument} in one call; at most ${MAX_PRICES_PER_CALL}. Load larger sets with a price import job (vitrine import prices <file>).`,
+        message: `${count} ${argument} in one call; at most ${MAX_PRICES_PER_CALL}. Load larger sets with a price import job (POST /admin/imports/prices, or vitrine import prices <file>).`,
       },
     ],
     `Too many ${argument} in one call`,

@@ -4,11 +4,9 @@ import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { returnedRows, TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
 import {
-  formatDecimal,
   formatEdge,
   INSTALLATION_TIME_ZONE,
   isCurrencyCode,
-  minorFromDb,
   parsePeriod,
   PriceChangeService,
   PriceImporter,
@@ -20,14 +18,22 @@ import type { AdminIdentity } from '@vitrine/tenancy';
 import { AdminPolicy } from '../accounts/admin-policy';
 import { AuditedChanges } from '../audit';
 import {
+  checkName,
+  LIST_SELECT,
+  listState,
+  pricePage,
+  toPriceList,
+  unknownSkus,
+  type ListRow,
+  type StoredPriceRow,
+} from './price-rows';
+import {
   checkCallSize,
   checkFirst,
   decodeCodeCursor,
   decodePriceCursor,
-  edgeDate,
   edgeMs,
   encodeCodeCursor,
-  encodePriceCursor,
   firstKeys,
   parseKeys,
   refusal,
@@ -49,27 +55,6 @@ import type {
 const AREA = 'PRICES';
 /** Price-list dates begin at midnight in the installation's zone, as in the import. */
 const ZONE = INSTALLATION_TIME_ZONE;
-
-interface ListRow {
-  id: number;
-  code: string;
-  name: string;
-  currency: string;
-  f: string | null;
-  u: string | null;
-  tenants: Array<{ slug: string; currency: string }>;
-  entry_count: number;
-}
-
-/** Tenant use and entry count read in a maintenance unit: tenant_price_list is tenant-owned. */
-const LIST_SELECT = `
-  SELECT pl.id, pl.code, pl.name, pl.currency, ${edgeMs('pl.valid_from')}::text AS f,
-         ${edgeMs('pl.valid_until')}::text AS u,
-         coalesce((SELECT json_agg(json_build_object('slug', t.slug, 'currency', t.currency) ORDER BY t.slug)
-                     FROM tenant_price_list tpl JOIN tenant t ON t.id = tpl.tenant_id
-                    WHERE tpl.price_list_id = pl.id), '[]') AS tenants,
-         (SELECT count(*)::int FROM price_list_entry e WHERE e.price_list_id = pl.id) AS entry_count
-    FROM price_list pl`;
 
 /** What a price-list change logs: the list's fields, or counts and the first keys of a bulk change. */
 type ListAudit = Record<string, unknown> | null;
@@ -139,7 +124,7 @@ export class PriceListAdminService {
       [code],
     );
     if (!list) throw VitrineError.notFound(`There is no price list "${code}".`);
-    const rows = await this.db.query<PriceRow>(
+    const rows = await this.db.query<StoredPriceRow>(
       `SELECT v.sku, e.min_quantity, e.amount_minor::text AS amount, ${edgeMs('e.valid_from')}::text AS f,
               ${edgeMs('e.valid_until')}::text AS u
          FROM price_list_entry e JOIN variant v ON v.id = e.variant_id
@@ -395,79 +380,4 @@ export class PriceListAdminService {
     );
     return result;
   }
-}
-
-interface PriceRow {
-  sku: string;
-  min_quantity: number;
-  amount: string;
-  f: string | null;
-  u: string | null;
-}
-
-/** A page of stored prices (rows fetched with one extra to tell whether there is more). */
-export function pricePage(
-  rows: PriceRow[],
-  first: number,
-  currency: string,
-): AdminPriceConnectionType {
-  const edges = rows.slice(0, first).map((r) => ({
-    cursor: encodePriceCursor(r.sku, r.min_quantity, r.f === null ? null : Number(r.f)),
-    node: {
-      sku: r.sku,
-      minQuantity: r.min_quantity,
-      price: formatDecimal(minorFromDb(r.amount), currency),
-      currency,
-      validFrom: edgeDate(r.f),
-      validUntil: edgeDate(r.u),
-    },
-  }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
-    },
-  };
-}
-
-/** SKUs of `skus` that name no variant. */
-export async function unknownSkus(em: EntityManager, skus: readonly string[]): Promise<string[]> {
-  const wanted = [...new Set(skus)];
-  const found = (await em.query(`SELECT sku FROM variant WHERE sku = ANY($1::text[])`, [
-    wanted,
-  ])) as Array<{ sku: string }>;
-  const known = new Set(found.map((f) => f.sku));
-  return wanted.filter((s) => !known.has(s));
-}
-
-function checkName(value: unknown, problems: Problem[]): string {
-  const name = String(value ?? '').trim();
-  if (!name || name.length > 200)
-    problems.push({
-      path: 'input.name',
-      message: 'a price list needs a name (at most 200 characters)',
-    });
-  return name;
-}
-
-function listState(r: ListRow): Record<string, unknown> {
-  return {
-    name: r.name,
-    currency: r.currency.trim(),
-    validFrom: r.f === null ? null : new Date(Number(r.f)).toISOString(),
-    validUntil: r.u === null ? null : new Date(Number(r.u)).toISOString(),
-  };
-}
-
-function toPriceList(r: ListRow): AdminPriceListType {
-  return {
-    code: r.code,
-    name: r.name,
-    currency: r.currency.trim(),
-    validFrom: edgeDate(r.f),
-    validUntil: edgeDate(r.u),
-    tenants: r.tenants.map((t) => t.slug),
-    entryCount: r.entry_count,
-  };
 }
