@@ -193,7 +193,6 @@ describe('imports as jobs (admin API, end to end)', () => {
     ].join('\n');
     const res = await upload('/admin/imports/catalog', `${file}\n`, { token: catalogToken });
     const queued = await started(res);
-    expect(res.headers.location).toBe(`/admin/imports/${queued.id}`);
     expect(queued).toMatchObject({
       kind: 'CATALOG',
       status: expect.stringMatching(/^(QUEUED|RUNNING)$/),

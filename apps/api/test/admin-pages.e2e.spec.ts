@@ -345,8 +345,8 @@ describe('admin pages on the admin host (end to end)', () => {
       expect(res.status).toBe(200);
       const page = text(res.body);
       expect(page).toContain('Orders 2 ');
-      expect(page).toContain('Revenue EUR 323.45'); // 123.45 + 200.00, not the cancelled one
-      expect(page).toContain('Average order value EUR 161.73'); // 161.725 half up
+      expect(page).toContain('Revenue €323.45'); // 123.45 + 200.00, not the cancelled one
+      expect(page).toContain('Average order value €161.73'); // 161.725 half up
       expect(page).toContain('Europe/Amsterdam');
       expect(res.body).toMatch(
         /<input id="from" name="from" type="date" required value="2031-03-01">/,
@@ -361,7 +361,7 @@ describe('admin pages on the admin host (end to end)', () => {
 
       // The 8th (local) holds the order of 23:30Z on the 7th.
       const next = await browser.get('/admin/tenants/jansen-bouw?from=2031-03-08&to=2031-03-08');
-      expect(text(next.body)).toContain('Revenue EUR 500.00');
+      expect(text(next.body)).toContain('Revenue €500.00');
     });
 
     it('defaults to the last 30 days in the tenant’s time zone', async () => {

@@ -67,7 +67,6 @@ export async function registerAdminImportRoutes(
         .code(202)
         .header('content-type', JSON_TYPE)
         .header('cache-control', 'no-store')
-        .header('location', `${ADMIN_IMPORTS_PATH}/${job.id}`)
         .send(job);
     });
 

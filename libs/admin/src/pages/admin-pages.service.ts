@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
-import { formatDecimal } from '@vitrine/pricing';
 import type { AdminIdentity } from '@vitrine/tenancy';
 import { AdminGate } from '../accounts/admin-gate.service';
 import { kpiSeriesBars, renderBarChart } from '../kpis/bar-chart';
 import { TenantKpisService } from '../kpis/tenant-kpis.service';
 import { TenantAdminService } from '../tenants-api/tenant-admin.service';
 import { TenantStatusEnum } from '../tenants-api/tenant-status';
+import { adminMoney } from './admin-format';
 import { ADMIN_PAGES } from './admin-page-paths';
 import { addDays, isDate, localMidnight, localToday } from './local-dates';
 import { pageHref, statusFilter } from './page-query';
@@ -175,8 +175,7 @@ export class AdminPagesService {
       localMidnight(from, tenant.timeZone),
       localMidnight(addDays(to, 1), tenant.timeZone),
     );
-    const money = (minor: number | null) =>
-      minor === null ? '—' : `${k.currency} ${formatDecimal(minor, k.currency)}`;
+    const money = (minor: number | null) => (minor === null ? '—' : adminMoney(minor, k.currency));
     const unit = k.granularity === 'WEEK' ? 'week' : 'day';
     return {
       slug: tenant.slug,

@@ -6,10 +6,10 @@ import {
   ORDER_STATUS_NAMES,
   QUOTE_STATUS_NAMES,
 } from '@vitrine/ordering';
-import { formatMoney } from '@vitrine/pricing';
 import type { AdminIdentity, TenantSnapshot } from '@vitrine/tenancy';
 import { AdminGate } from '../accounts/admin-gate.service';
 import { AuditQueryService } from '../audit/audit-query.service';
+import { adminMoney } from './admin-format';
 import { ADMIN_PAGES } from './admin-page-paths';
 import { localDateTime } from './local-dates';
 import { pageHref, statusFilter } from './page-query';
@@ -17,8 +17,6 @@ import { tenantNav, type TenantNavItem, type TenantPageName } from './tenant-nav
 
 /** Rows per page of a tenant's orders, quotes and audit log (at most the API's maximum). */
 export const LIST_PAGE_SIZE = 50;
-/** Money on the admin pages (English pages): "€1,234.50". */
-export const ADMIN_MONEY_LOCALE = 'en-GB';
 
 /** The top of every tenant page: who, where, and the links between its pages. */
 export interface TenantHeaderView {
@@ -138,7 +136,7 @@ export class AdminTenantListsService {
         poNumber: o.poNumber,
         note: o.note,
         lines: o.lines.length,
-        total: formatMoney(o.totalMinor, o.currency, ADMIN_MONEY_LOCALE),
+        total: adminMoney(o.totalMinor, o.currency),
       })),
       action,
       statuses: choices(ORDER_STATUS_NAMES, status),
@@ -175,10 +173,7 @@ export class AdminTenantListsService {
           requester: q.company ? `${q.company.name} (${q.contactEmail})` : q.contactEmail,
           note: q.note,
           lines: q.lines.length,
-          offered:
-            offered === null || q.lines.length === 0
-              ? '—'
-              : formatMoney(offered, q.currency, ADMIN_MONEY_LOCALE),
+          offered: offered === null || q.lines.length === 0 ? '—' : adminMoney(offered, q.currency),
           validUntil: q.validUntil ? localDateTime(q.validUntil, tenant.timeZone) : null,
           orderNumber: q.orderNumber,
         };
