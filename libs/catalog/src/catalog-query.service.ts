@@ -149,17 +149,28 @@ export class CatalogQueryService implements OnApplicationBootstrap {
     });
   }
 
-  /** The assortment's variants of many products at once (DataLoader batch), in display order. */
+  /**
+   * The assortment's variants of many products at once (DataLoader batch), in display order.
+   *
+   * The product filter is on both sides of the join on purpose: the variants of the products
+   * (variant_product_idx, the seller's master data) and the tenant's rows of those products
+   * (tenant_variant_product_idx) are each a few dozen rows, whatever the statistics say. With
+   * the filter on tenant_variant alone, the planner estimates its side from tenant_id and
+   * product_id as if they were independent; once many tenants share the same products (1,000
+   * provisioned tenants with one category) that estimate grows and it switched to hashing a
+   * sequential scan of the whole variant table for every page — see bench/README.md,
+   * "The provisioning scenario".
+   */
   async variantsOfProducts(
     ctx: TenantContext,
     productIds: readonly number[],
   ): Promise<Map<number, VariantRecord[]>> {
     const rows = await this.db.run(ctx, (em) =>
       em.query(
-        `SELECT ${VARIANT_COLUMNS} FROM tenant_variant tv
-         JOIN variant v ON v.id = tv.variant_id
+        `SELECT ${VARIANT_COLUMNS} FROM variant v
+         JOIN tenant_variant tv ON tv.tenant_id = $1 AND tv.variant_id = v.id
          ${VARIANT_JOINS}
-         WHERE tv.tenant_id = $1 AND tv.product_id = ANY($4::int[])
+         WHERE v.product_id = ANY($4::int[]) AND tv.product_id = ANY($4::int[])
          ORDER BY v.product_id, v.position, v.id`,
         [ctx.tenantId, ctx.locale, ctx.tenant.locales[0], productIds],
       ),
