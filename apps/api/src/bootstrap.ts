@@ -13,6 +13,7 @@ import { Authenticator } from '@vitrine/accounts';
 import {
   AdminImportService,
   AdminTokenService,
+  AuditLog,
   registerAdminHostHook,
   registerAdminImportRoutes,
 } from '@vitrine/admin';
@@ -120,6 +121,7 @@ export async function createApp(
     adminHost: config.adminHost,
     hostlessPaths: HEALTH_PATHS,
     tokens: app.get(AdminTokenService),
+    audit: app.get(AuditLog),
   });
   // Import uploads and reject files on the admin host (raw-body routes in their own plugin).
   await registerAdminImportRoutes(fastify, app.get(AdminImportService));

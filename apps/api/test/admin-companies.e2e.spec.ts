@@ -21,6 +21,10 @@ const INVITE = `mutation($t: String!, $c: String!, $i: InviteCompanyUserInput!) 
   inviteCompanyUser(tenant: $t, company: $c, input: $i) { ${USER_FIELDS} } }`;
 const DEACTIVATE = `mutation($t: String!, $e: String!) {
   deactivateCompanyUser(tenant: $t, email: $e) { ${USER_FIELDS} } }`;
+const UPDATE_USER = `mutation($t: String!, $e: String!, $i: UpdateCompanyUserInput!) {
+  updateCompanyUser(tenant: $t, email: $e, input: $i) { ${USER_FIELDS} canSeePrices } }`;
+const REACTIVATE = `mutation($t: String!, $e: String!) {
+  reactivateCompanyUser(tenant: $t, email: $e) { ${USER_FIELDS} } }`;
 const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }`;
 const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`;
 
@@ -408,8 +412,162 @@ describe('companies and users (admin API, end to end)', () => {
     expect(code(nobody)).toBe('NOT_FOUND');
   });
 
-  it('keeps tenants apart: a company or user of one tenant is NOT_FOUND under another', async () => {
+  it('reactivates a user (ACTIVE with their password; INVITED with a new invitation if they never set one), audited', async () => {
+    const res = await admin<{ reactivateCompanyUser: Row }>(REACTIVATE, {
+      t: 'jansen-bouw',
+      e: 'KLAUS@bouwmij.example',
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.reactivateCompanyUser).toMatchObject({ status: 'ACTIVE' });
+    expect((await site(LOGIN, { e: 'klaus@bouwmij.example', p: PASSWORD })).errors).toBeUndefined();
+    expect(await audit('company.user.reactivate', 'klaus@bouwmij.example')).toEqual([
+      expect.objectContaining({
+        outcome: 'APPLIED',
+        before: expect.objectContaining({ status: 'DEACTIVATED' }),
+        after: expect.objectContaining({ status: 'ACTIVE' }),
+      }),
+    ]);
+    // Again: a no-op, no second row.
+    expect(
+      (await admin(REACTIVATE, { t: 'jansen-bouw', e: 'klaus@bouwmij.example' })).errors,
+    ).toBeUndefined();
+    expect(await audit('company.user.reactivate', 'klaus@bouwmij.example')).toHaveLength(1);
+
+    // Invited, deactivated before accepting, reactivated: INVITED again with a fresh link.
+    await admin(INVITE, {
+      t: 'jansen-bouw',
+      c: 'bouwmij-de',
+      i: { email: 'greta@bouwmij.example', name: 'Greta', roles: ['VIEWER'] },
+    });
+    await admin(DEACTIVATE, { t: 'jansen-bouw', e: 'greta@bouwmij.example' });
+    const greta = await admin<{ reactivateCompanyUser: Row }>(REACTIVATE, {
+      t: 'jansen-bouw',
+      e: 'greta@bouwmij.example',
+    });
+    expect(greta.data!.reactivateCompanyUser).toMatchObject({ status: 'INVITED' });
+    const mails = await sql<Array<{ token: string }>>(
+      `SELECT e.payload->'data'->>'token' AS token FROM outbox_event e
+        WHERE e.payload->>'template' = 'invitation' AND e.payload->'to' ? 'greta@bouwmij.example' ORDER BY e.id`,
+    );
+    expect(mails).toHaveLength(2);
+    const first = await site(
+      `mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) }`,
+      { t: mails[0].token, p: PASSWORD },
+    );
+    expect(code(first)).toBeDefined(); // used up by the deactivation
+    const second = await site(
+      `mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) }`,
+      { t: mails[1].token, p: PASSWORD },
+    );
+    expect(second.errors).toBeUndefined();
+  });
+
+  it("changes a user with the rules of tenant.yaml: roles, spend limit, price visibility; the user's sessions end", async () => {
+    const session = await site<{ login: { refreshToken: string } }>(LOGIN, {
+      e: 'klaus@bouwmij.example',
+      p: PASSWORD,
+    });
+    const res = await admin<{ updateCompanyUser: Row }>(UPDATE_USER, {
+      t: 'jansen-bouw',
+      e: 'Klaus@Bouwmij.example',
+      i: {
+        name: 'Klaus Berger',
+        roles: ['viewer', 'BUYER', 'BUYER'],
+        spendLimit: '250.50',
+        canSeePrices: false,
+      },
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.updateCompanyUser).toEqual({
+      email: 'klaus@bouwmij.example',
+      name: 'Klaus Berger',
+      roles: ['VIEWER', 'BUYER'],
+      spendLimit: '250.50',
+      canSeePrices: false,
+      status: 'ACTIVE',
+      companyCode: 'bouwmij-de',
+    });
+    // New roles travel in new tokens: the old refresh token is revoked.
+    expect(code(await site(REFRESH, { t: session.data!.login.refreshToken }))).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect(await audit('company.user.update', 'klaus@bouwmij.example')).toEqual([
+      expect.objectContaining({
+        outcome: 'APPLIED',
+        before: {
+          name: 'Klaus',
+          roles: ['BUYER', 'APPROVER'],
+          spendLimitMinor: 150000,
+          canSeePrices: true,
+          status: 'ACTIVE',
+        },
+        after: {
+          name: 'Klaus Berger',
+          roles: ['VIEWER', 'BUYER'],
+          spendLimitMinor: 25050,
+          canSeePrices: false,
+          status: 'ACTIVE',
+        },
+      }),
+    ]);
+    const removed = await admin<{ updateCompanyUser: Row }>(UPDATE_USER, {
+      t: 'jansen-bouw',
+      e: 'klaus@bouwmij.example',
+      i: { spendLimit: null },
+    });
+    expect(removed.data!.updateCompanyUser).toMatchObject({
+      spendLimit: null,
+      name: 'Klaus Berger',
+    });
+    // The same values again: nothing written, no row.
+    await admin(UPDATE_USER, {
+      t: 'jansen-bouw',
+      e: 'klaus@bouwmij.example',
+      i: { name: 'Klaus Berger' },
+    });
+    expect(await audit('company.user.update', 'klaus@bouwmij.example')).toHaveLength(2);
+
     const before = await snapshot();
+    const state = () =>
+      sql<Array<Row>>(
+        `SELECT name, roles, spend_limit_minor::text, can_see_prices, status FROM app_user WHERE email = 'klaus@bouwmij.example'`,
+      );
+    const user = await state();
+    const cases: Array<[string, Row, string, string]> = [
+      ['unknown role', { roles: ['BUYER', 'KING'] }, 'BAD_USER_INPUT', 'Unknown role(s): KING'],
+      ['no role', { roles: [] }, 'BAD_USER_INPUT', 'at least one role'],
+      ['negative limit', { spendLimit: '-1' }, 'BAD_USER_INPUT', 'cannot be negative'],
+      ['ill-formed limit', { spendLimit: '1.505' }, 'BAD_USER_INPUT', 'not a valid EUR amount'],
+      ['empty name', { name: '  ' }, 'BAD_USER_INPUT', 'needs a name'],
+    ];
+    for (const [label, input, expected, text] of cases) {
+      const bad = await admin(UPDATE_USER, {
+        t: 'jansen-bouw',
+        e: 'klaus@bouwmij.example',
+        i: input,
+      });
+      expect([label, code(bad)]).toEqual([label, expected]);
+      expect([label, bad.errors?.[0]?.message]).toEqual([label, expect.stringContaining(text)]);
+    }
+    const nobody = await admin(UPDATE_USER, {
+      t: 'jansen-bouw',
+      e: 'nobody@bouwmij.example',
+      i: { name: 'X' },
+    });
+    expect(code(nobody)).toBe('NOT_FOUND');
+    expect(code(await admin(REACTIVATE, { t: 'jansen-bouw', e: 'nobody@bouwmij.example' }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(await snapshot()).toEqual(before);
+    expect(await state()).toEqual(user);
+    expect(
+      (await audit('company.user.update', 'klaus@bouwmij.example')).filter(
+        (r) => r.outcome === 'REFUSED',
+      ),
+    ).toHaveLength(cases.length);
+  });
+
+  it('keeps tenants apart: a company or user of one tenant is NOT_FOUND under another', async () => {
     expect(
       code(await admin(UPDATE, { t: 'zorggroep-noord', c: 'bouwmij-de', i: { name: 'X' } })),
     ).toBe('NOT_FOUND');
@@ -426,10 +584,46 @@ describe('companies and users (admin API, end to end)', () => {
     expect(
       code(await admin(DEACTIVATE, { t: 'zorggroep-noord', e: 'inkoop@jansenbouw.example' })),
     ).toBe('NOT_FOUND');
+    // Tenant B's slug with tenant A's user: not found, nothing changed.
+    const klausBefore = await sql<Array<Row>>(
+      `SELECT name, roles, spend_limit_minor::text, status, updated_at FROM app_user WHERE email = 'klaus@bouwmij.example'`,
+    );
+    expect(
+      code(
+        await admin(UPDATE_USER, {
+          t: 'zorggroep-noord',
+          e: 'klaus@bouwmij.example',
+          i: { name: 'Hijacked', roles: ['COMPANY_ADMIN'] },
+        }),
+      ),
+    ).toBe('NOT_FOUND');
+    await admin(DEACTIVATE, { t: 'jansen-bouw', e: 'greta@bouwmij.example' });
+    expect(
+      code(await admin(REACTIVATE, { t: 'zorggroep-noord', e: 'greta@bouwmij.example' })),
+    ).toBe('NOT_FOUND');
+    expect(
+      await sql<Array<Row>>(
+        `SELECT name, roles, spend_limit_minor::text, status, updated_at FROM app_user WHERE email = 'klaus@bouwmij.example'`,
+      ),
+    ).toEqual(klausBefore);
+    const [{ status: gretaStatus }] = await sql<Array<{ status: string }>>(
+      `SELECT status FROM app_user WHERE email = 'greta@bouwmij.example'`,
+    );
+    expect(gretaStatus).toBe('DEACTIVATED');
     const zorg = await admin<{ companies: Array<{ code: string }> }>(COMPANIES, {
       t: 'zorggroep-noord',
     });
     expect(zorg.data!.companies.map((c) => c.code)).not.toContain('bouwmij-de');
+    const before = await snapshot();
+    expect(
+      code(
+        await admin(UPDATE_USER, {
+          t: 'zorggroep-noord',
+          e: 'greta@bouwmij.example',
+          i: { name: 'X' },
+        }),
+      ),
+    ).toBe('NOT_FOUND');
     expect(await snapshot()).toEqual(before);
   });
 
@@ -461,6 +655,11 @@ describe('companies and users (admin API, end to end)', () => {
         },
       ],
       [DEACTIVATE, { t: 'jansen-bouw', e: 'inkoop@jansenbouw.example' }],
+      [
+        UPDATE_USER,
+        { t: 'jansen-bouw', e: 'klaus@bouwmij.example', i: { roles: ['COMPANY_ADMIN'] } },
+      ],
+      [REACTIVATE, { t: 'jansen-bouw', e: 'greta@bouwmij.example' }],
     ];
     for (const [query, variables] of attempts) {
       const res = await admin(query, variables, managerToken);
@@ -482,5 +681,19 @@ describe('companies and users (admin API, end to end)', () => {
       `SELECT status FROM app_user WHERE email = 'inkoop@jansenbouw.example'`,
     );
     expect(status).toBe('INVITED'); // as seeded: untouched
+    for (const [action, target] of [
+      ['company.user.update', 'klaus@bouwmij.example'],
+      ['company.user.reactivate', 'greta@bouwmij.example'],
+    ])
+      expect((await audit(action, target)).filter((r) => r.actor === managerId)).toEqual([
+        expect.objectContaining({
+          outcome: 'REFUSED',
+          reason: expect.stringContaining('FORBIDDEN'),
+        }),
+      ]);
+    const [klaus] = await sql<Array<{ roles: string[] }>>(
+      `SELECT roles FROM app_user WHERE email = 'klaus@bouwmij.example'`,
+    );
+    expect(klaus.roles).toEqual(['VIEWER', 'BUYER']);
   });
 });

@@ -108,6 +108,8 @@ describe('admin schema', () => {
     expect(storefront.getMutationType()?.getFields().setOrderStatus).toBeUndefined();
     for (const t of ['Product', 'Cart', 'Tenant', 'User']) expect(admin.getType(t)).toBeUndefined();
     expect(Object.keys(admin.getQueryType()!.getFields()).sort()).toEqual([
+      'adminUser',
+      'adminUsers',
       'auditLog',
       'companies',
       'companyUsers',
@@ -127,12 +129,17 @@ describe('admin schema', () => {
     expect(Object.keys(admin.getMutationType()!.getFields()).sort()).toEqual([
       'addTenantDomain',
       'adminLogin',
+      'changeAdminPassword',
+      'createAdminUser',
       'createCompany',
       'createPriceList',
       'createTenant',
+      'deactivateAdminUser',
       'deactivateCompanyUser',
       'inviteCompanyUser',
       'offerQuote',
+      'reactivateAdminUser',
+      'reactivateCompanyUser',
       'removeContractPrices',
       'removePriceListPrices',
       'removeTenantDomain',
@@ -140,7 +147,9 @@ describe('admin schema', () => {
       'setOrderStatus',
       'setPriceListPrices',
       'setTenantStatus',
+      'updateAdminUser',
       'updateCompany',
+      'updateCompanyUser',
       'updatePriceList',
       'updateTenant',
     ]);

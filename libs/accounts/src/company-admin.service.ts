@@ -116,42 +116,12 @@ export class CompanyAdminService {
   }
 
   async update(ctx: TenantContext, email: string, changes: UserChanges): Promise<UserRecord> {
-    if (changes.roles) checkRoles(changes.roles);
-    if (changes.spendLimitMinor != null && changes.spendLimitMinor < 0)
-      throw VitrineError.withMessage(
-        'BAD_USER_INPUT',
-        'users.negativeLimit',
-        {},
-        'A spend limit cannot be negative.',
-        { argument: 'spendLimit' },
-      );
+    checkUserChanges(changes);
     return this.db.run(ctx, async (em) => {
       const target = await this.target(em, ctx, email);
-      const rows = returnedRows<UserRow>(
-        await em.query(
-          `UPDATE app_user SET
-             name = coalesce($3, name),
-             roles = coalesce($4::text[], roles),
-             spend_limit_minor = CASE WHEN $5::boolean THEN $6::bigint ELSE spend_limit_minor END,
-             can_see_prices = coalesce($7, can_see_prices),
-             updated_at = now()
-           WHERE tenant_id = $1 AND id = $2
-           RETURNING ${USER_COLUMNS}`,
-          [
-            ctx.tenantId,
-            target.id,
-            changes.name ?? null,
-            changes.roles ?? null,
-            changes.spendLimitMinor !== undefined,
-            changes.spendLimitMinor ?? null,
-            changes.canSeePrices ?? null,
-          ],
-        ),
-      );
-      // Roles and price visibility are in access tokens: end the sessions so they are re-issued.
-      await revokeSessions(em, ctx.tenantId, target.id);
+      const user = await updateUser(em, ctx.tenantId, target.id, changes);
       this.log.log(`${ctx.user?.id} changed user ${target.id} on ${ctx.tenant.slug}`);
-      return toUser(rows[0]);
+      return user;
     });
   }
 
@@ -329,6 +299,84 @@ export async function deactivateUser(
     [tenantId, userId],
   );
   return toUser(rows[0]);
+}
+
+/** BAD_USER_INPUT for changes no user may have: unknown or no roles, a negative spend limit. */
+export function checkUserChanges(changes: UserChanges): void {
+  if (changes.roles) checkRoles(changes.roles);
+  if (changes.spendLimitMinor != null && changes.spendLimitMinor < 0)
+    throw VitrineError.withMessage(
+      'BAD_USER_INPUT',
+      'users.negativeLimit',
+      {},
+      'A spend limit cannot be negative.',
+      { argument: 'spendLimit' },
+    );
+}
+
+/**
+ * Changes a user (checked with {@link checkUserChanges}) in the caller's unit of work; a field
+ * left undefined keeps its value (`spendLimitMinor: null` removes the limit). Roles and price
+ * visibility travel in access tokens, so the user's refresh tokens are revoked: their next
+ * session carries the new ones. Shared by company admins and the seller's admin API.
+ */
+export async function updateUser(
+  em: EntityManager,
+  tenantId: string,
+  userId: string,
+  changes: UserChanges,
+): Promise<UserRecord> {
+  const rows = returnedRows<UserRow>(
+    await em.query(
+      `UPDATE app_user SET
+         name = coalesce($3, name),
+         roles = coalesce($4::text[], roles),
+         spend_limit_minor = CASE WHEN $5::boolean THEN $6::bigint ELSE spend_limit_minor END,
+         can_see_prices = coalesce($7, can_see_prices),
+         updated_at = now()
+       WHERE tenant_id = $1 AND id = $2
+       RETURNING ${USER_COLUMNS}`,
+      [
+        tenantId,
+        userId,
+        changes.name ?? null,
+        changes.roles ?? null,
+        changes.spendLimitMinor !== undefined,
+        changes.spendLimitMinor ?? null,
+        changes.canSeePrices ?? null,
+      ],
+    ),
+  );
+  await revokeSessions(em, tenantId, userId);
+  return toUser(rows[0]);
+}
+
+/**
+ * Lets a DEACTIVATED user in again, in the caller's unit of work: ACTIVE when they had set a
+ * password, else INVITED (they never accepted; the caller sends a new invitation — the old
+ * links were used up by the deactivation). Any other status is returned unchanged.
+ */
+export async function reactivateUser(
+  em: EntityManager,
+  tenantId: string,
+  userId: string,
+): Promise<UserRecord> {
+  const rows = returnedRows<UserRow>(
+    await em.query(
+      `UPDATE app_user
+          SET status = CASE WHEN password_hash IS NULL THEN 'INVITED' ELSE 'ACTIVE' END,
+              updated_at = now()
+        WHERE tenant_id = $1 AND id = $2 AND status = 'DEACTIVATED'
+        RETURNING ${USER_COLUMNS}`,
+      [tenantId, userId],
+    ),
+  );
+  if (rows[0]) return toUser(rows[0]);
+  const [current] = (await em.query(
+    `SELECT ${USER_COLUMNS} FROM app_user WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, userId],
+  )) as UserRow[];
+  return toUser(current);
 }
 
 /** BAD_USER_INPUT unless `roles` names at least one role, all of them known. */

@@ -66,15 +66,13 @@ export class AdminAccountService {
     if (!EMAIL.test(email) || email.length > 254)
       throw VitrineError.badInput(`"${input.email}" is not an e-mail address.`, {
         argument: 'email',
+        field: 'email',
+        problems: [{ path: 'email', message: 'is not an e-mail address' }],
       });
-    const name = input.name.trim();
-    if (!name || name.length > 200)
-      throw VitrineError.badInput('An admin needs a name of 1 to 200 characters.', {
-        argument: 'name',
-      });
-    const roles = checkRoles(input.roles);
+    const name = checkAdminName(input.name);
+    const roles = checkAdminRoles(input.roles);
     const tenantIds = await this.tenantIds(roles, input.tenants ?? []);
-    const generated = input.password ? null : randomBytes(18).toString('base64url');
+    const generated = input.password ? null : generateAdminPassword();
     const hash = await this.passwords.hash(input.password ?? generated!);
     const id = await this.db.global(async (em) => {
       const [row] = returnedRows<{ id: string }>(
@@ -87,9 +85,10 @@ export class AdminAccountService {
       if (!row)
         throw new VitrineError('CONFLICT', `There is already an admin with the e-mail ${email}.`, {
           argument: 'email',
+          field: 'email',
         });
-      await assign(em, row.id, tenantIds);
-      const admin = await load(em, row.id);
+      await assignAdminTenants(em, row.id, tenantIds);
+      const admin = await loadAdmin(em, row.id);
       await this.audit.record(em, {
         actor,
         action: 'admin.create',
@@ -106,7 +105,7 @@ export class AdminAccountService {
 
   /** An admin by id or e-mail, or null. */
   async find(idOrEmail: string): Promise<AdminAccount | null> {
-    return this.db.global((em) => load(em, idOrEmail.trim()));
+    return this.db.global((em) => loadAdmin(em, idOrEmail.trim()));
   }
 
   /**
@@ -173,7 +172,7 @@ export class AdminAccountService {
     const tenantIds = await this.tenantIds(current.roles, slugs);
     return this.change(actor, current.id, 'admin.tenants', async (em, id) => {
       await em.query(`DELETE FROM admin_tenant WHERE admin_id = $1`, [id]);
-      await assign(em, id, tenantIds);
+      await assignAdminTenants(em, id, tenantIds);
     });
   }
 
@@ -184,10 +183,10 @@ export class AdminAccountService {
     apply: (em: EntityManager, id: string) => Promise<void>,
   ): Promise<AdminAccount> {
     return this.db.global(async (em) => {
-      const before = await load(em, idOrEmail.trim(), true);
+      const before = await loadAdmin(em, idOrEmail.trim(), true);
       if (!before) throw VitrineError.notFound(`There is no admin "${idOrEmail}".`);
       await apply(em, before.id);
-      const after = (await load(em, before.id))!;
+      const after = (await loadAdmin(em, before.id))!;
       await this.audit.record(em, {
         actor,
         action,
@@ -206,42 +205,87 @@ export class AdminAccountService {
     roles: readonly AdminRole[],
     slugs: readonly string[],
   ): Promise<string[]> {
-    const wanted = [...new Set(slugs.map((s) => s.trim().toLowerCase()).filter(Boolean))];
-    if (wanted.length && !roles.includes('ACCOUNT_MANAGER'))
-      throw VitrineError.badInput(
-        'Tenants are assigned to account managers only: add the role ACCOUNT_MANAGER or leave out the tenants.',
-        { argument: 'tenants' },
-      );
-    const found = await Promise.all(wanted.map((slug) => this.tenants.findBySlug(slug)));
-    const unknown = wanted.filter((_, i) => !found[i]);
-    if (unknown.length)
+    checkTenantsForRoles(roles, slugs);
+    return this.resolveTenants(slugs);
+  }
+
+  /**
+   * The ids of tenants by slug (duplicates dropped), for assignments; BAD_USER_INPUT naming
+   * each unknown slug by its path (`tenants[1]`). Reads the tenant directory: call it outside
+   * a unit of work.
+   */
+  async resolveTenants(slugs: readonly string[]): Promise<string[]> {
+    const given = slugs.map((s) => s.trim().toLowerCase());
+    const found = await Promise.all(given.map((slug) => this.tenants.findBySlug(slug)));
+    const problems = given.flatMap((slug, i) =>
+      found[i] ? [] : [{ path: `tenants[${i}]`, message: `no tenant has the slug "${slug}"` }],
+    );
+    if (problems.length) {
+      const unknown = [...new Set(given.filter((_, i) => !found[i]))];
       throw VitrineError.badInput(
         `Unknown tenant${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`,
-        {
-          argument: 'tenants',
-          unknownTenants: unknown,
-        },
+        { argument: 'tenants', unknownTenants: unknown, field: problems[0].path, problems },
       );
-    return found.map((t) => t!.id);
+    }
+    return [...new Set(found.map((t) => t!.id))];
   }
 }
 
-function checkRoles(input: readonly string[]): AdminRole[] {
-  const roles = [...new Set(input.map((r) => r.trim().toUpperCase()))];
-  const unknown = roles.filter((r) => !isAdminRole(r));
+/** A fresh initial password (24 characters, 144 random bits): shown once, never stored. */
+export function generateAdminPassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/** An admin's name, trimmed; BAD_USER_INPUT unless 1 to 200 characters. */
+export function checkAdminName(input: string): string {
+  const name = String(input ?? '').trim();
+  if (!name || name.length > 200)
+    throw VitrineError.badInput('An admin needs a name of 1 to 200 characters.', {
+      argument: 'name',
+      field: 'name',
+      problems: [{ path: 'name', message: 'must have 1 to 200 characters' }],
+    });
+  return name;
+}
+
+/** Tenants are assigned to account managers only: BAD_USER_INPUT for tenants of another role. */
+export function checkTenantsForRoles(roles: readonly AdminRole[], slugs: readonly string[]): void {
+  if (slugs.some((s) => s.trim()) && !roles.includes('ACCOUNT_MANAGER'))
+    throw VitrineError.badInput(
+      'Tenants are assigned to account managers only: add the role ACCOUNT_MANAGER or leave out the tenants.',
+      {
+        argument: 'tenants',
+        field: 'tenants',
+        problems: [{ path: 'tenants', message: 'only an ACCOUNT_MANAGER has tenants' }],
+      },
+    );
+}
+
+/** Admin roles, upper-cased and without repeats; BAD_USER_INPUT naming each unknown one by path. */
+export function checkAdminRoles(input: readonly string[]): AdminRole[] {
+  const given = input.map((r) => r.trim().toUpperCase());
+  const problems = given.flatMap((r, i) =>
+    isAdminRole(r)
+      ? []
+      : [{ path: `roles[${i}]`, message: `"${input[i]}" is not one of ${ADMIN_ROLES.join(', ')}` }],
+  );
+  const unknown = [...new Set(given.filter((r) => !isAdminRole(r)))];
   if (unknown.length)
     throw VitrineError.badInput(
       `Unknown admin role${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the roles are ${ADMIN_ROLES.join(', ')}.`,
-      { argument: 'roles' },
+      { argument: 'roles', field: problems[0].path, problems },
     );
-  if (!roles.length)
+  if (!given.length)
     throw VitrineError.badInput(`An admin needs at least one role: ${ADMIN_ROLES.join(', ')}.`, {
       argument: 'roles',
+      field: 'roles',
+      problems: [{ path: 'roles', message: 'must list at least one role' }],
     });
-  return roles as AdminRole[];
+  return [...new Set(given)] as AdminRole[];
 }
 
-async function assign(
+/** Replaces nothing: adds tenant assignments (ids) to an admin, in the caller's unit of work. */
+export async function assignAdminTenants(
   em: EntityManager,
   adminId: string,
   tenantIds: readonly string[],
@@ -255,29 +299,50 @@ async function assign(
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function load(
+const ADMIN_SELECT = `SELECT u.id, u.email, u.name, u.roles, u.status, u.created_at,
+            ARRAY(SELECT t.slug FROM admin_tenant a JOIN tenant t ON t.id = a.tenant_id
+                   WHERE a.admin_id = u.id ORDER BY t.slug) AS tenants
+       FROM admin_user u`;
+
+interface AdminRow {
+  id: string;
+  email: string;
+  name: string;
+  roles: AdminRole[];
+  status: AdminStatus;
+  created_at: Date;
+  tenants: string[];
+}
+
+/** An admin by id or e-mail in the caller's unit of work (`lock`: FOR UPDATE), or null. */
+export async function loadAdmin(
   em: EntityManager,
   idOrEmail: string,
   lock = false,
 ): Promise<AdminAccount | null> {
   const byId = UUID.test(idOrEmail);
   const [row] = (await em.query(
-    `SELECT u.id, u.email, u.name, u.roles, u.status, u.created_at,
-            ARRAY(SELECT t.slug FROM admin_tenant a JOIN tenant t ON t.id = a.tenant_id
-                   WHERE a.admin_id = u.id ORDER BY t.slug) AS tenants
-       FROM admin_user u WHERE ${byId ? 'u.id = $1::uuid' : 'u.email = lower($1)'}
+    `${ADMIN_SELECT} WHERE ${byId ? 'u.id = $1::uuid' : 'u.email = lower($1)'}
        ${lock ? 'FOR UPDATE OF u' : ''}`,
     [idOrEmail],
-  )) as Array<{
-    id: string;
-    email: string;
-    name: string;
-    roles: AdminRole[];
-    status: AdminStatus;
-    created_at: Date;
-    tenants: string[];
-  }>;
-  if (!row) return null;
+  )) as AdminRow[];
+  return row ? toAccount(row) : null;
+}
+
+/** Up to `limit` admins by e-mail, after the e-mail `after` (null: from the start). */
+export async function listAdmins(
+  em: EntityManager,
+  after: string | null,
+  limit: number,
+): Promise<AdminAccount[]> {
+  const rows = (await em.query(
+    `${ADMIN_SELECT} WHERE ($1::text IS NULL OR u.email > $1) ORDER BY u.email LIMIT $2`,
+    [after, limit],
+  )) as AdminRow[];
+  return rows.map(toAccount);
+}
+
+function toAccount(row: AdminRow): AdminAccount {
   return {
     id: row.id,
     email: row.email,

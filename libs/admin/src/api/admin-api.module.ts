@@ -6,6 +6,8 @@ import { AdminLoginResolver } from './admin-login.resolver';
 import { AdminOrderResolver } from './admin-order.resolver';
 import { AdminQuoteResolver } from './admin-quote.resolver';
 import { AdminTokenModule } from './admin-token.module';
+import { AdminUserResolver } from './admin-user.resolver';
+import { AdminUsersModule } from './admin-users.module';
 import { TenantAdminResolver } from '../tenants-api/tenant-admin.resolver';
 import { TenantsAdminModule } from '../tenants-api/tenants-api.module';
 import { TenantKpisResolver } from '../kpis/tenant-kpis.resolver';
@@ -31,6 +33,7 @@ import { AdminImportResolver } from '../imports/admin-import.resolver';
     CompaniesAdminModule,
     PricesAdminModule,
     AdminPagesModule,
+    AdminUsersModule,
     AdminImportsModule,
   ],
   providers: [
@@ -44,6 +47,7 @@ import { AdminImportResolver } from '../imports/admin-import.resolver';
     TenantKpisResolver,
     CompanyAdminApiResolver,
     PriceAdminResolver,
+    AdminUserResolver,
     AdminImportResolver,
   ],
 })

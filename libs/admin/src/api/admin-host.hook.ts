@@ -2,9 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { errorBody, VitrineError } from '@vitrine/errors';
 import { normalizeHost, type AdminIdentity } from '@vitrine/tenancy';
+import { auditActor } from '../accounts/admin-policy';
+import type { AuditLog } from '../audit/audit-log.service';
 import { isAdminPagePath } from '../pages/admin-page-paths';
 import { isAdminImportPath } from '../imports/admin-import-paths';
-import type { AdminTokenService } from './admin-token.service';
+import { ADMIN_TOKEN_AUDIENCE, type AdminTokenService } from './admin-token.service';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,6 +26,8 @@ export interface AdminHostOptions {
   /** Paths answered on any host (health checks). */
   hostlessPaths: readonly string[];
   tokens: AdminTokenService;
+  /** Where an admin token used on another host is recorded (REFUSED). */
+  audit?: AuditLog;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -45,6 +49,11 @@ export function registerAdminHostHook(app: FastifyInstance, options: AdminHostOp
     const onAdminHost = normalizeHost(req.host) === options.adminHost;
     // /admin/imports/* (uploads, reject files) are guarded exactly like the admin endpoint.
     const adminPath = path === ADMIN_GRAPHQL_PATH || isAdminImportPath(path);
+    if (!onAdminHost && req.headers.authorization) {
+      const notFound = adminPath || isAdminPagePath(path);
+      const refused = await refuseAdminToken(req, reply, options, path, notFound);
+      if (refused) return refused;
+    }
     // The admin pages (libs/admin/src/pages): on the admin host only, where their controller
     // checks the admin's session cookie itself; a 404 everywhere else, before any tenant.
     if (isAdminPagePath(path)) {
@@ -86,6 +95,80 @@ export function registerAdminHostHook(app: FastifyInstance, options: AdminHostOp
       'Admin operations need an admin token: send "Authorization: Bearer <token>" (sign in with the adminLogin mutation, or `vitrine admin token` prints one).',
     );
   });
+}
+
+const ADMIN_TOKEN_ELSEWHERE =
+  'An admin token is not accepted on a microsite: the admin API is /admin/graphql on the admin host. The attempt was logged.';
+
+/**
+ * A valid admin token on another host than the admin host: refused — 404 for the admin paths
+ * (as without a token), 401 everywhere else — before any tenant is resolved or anything runs,
+ * and the attempt is in the audit log (`admin-token.tenant-host`, REFUSED, the admin as actor,
+ * host and path as target). Null (the request goes on as before) for every other token: only
+ * a token whose unverified claims name the admin audience is verified, so a buyer's request
+ * costs one base64 decode of the payload and a substring search (no JSON, no database). A forged or expired admin token is not
+ * logged (it proves nobody) and meets the usual refusal further on.
+ */
+async function refuseAdminToken(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  options: AdminHostOptions,
+  path: string,
+  notFound: boolean,
+): Promise<FastifyReply | null> {
+  const authorization = req.headers.authorization;
+  if (!options.audit || !authorization || !claimsAdminAudience(authorization)) return null;
+  let admin: AdminIdentity;
+  try {
+    admin = await options.tokens.authenticate(authorization);
+  } catch (err) {
+    if (err instanceof VitrineError) return null;
+    throw err;
+  }
+  const [status, code, message] = notFound
+    ? ([404, 'NOT_FOUND', `Nothing is served at ${req.method} ${path}.`] as const)
+    : ([401, 'UNAUTHENTICATED', ADMIN_TOKEN_ELSEWHERE] as const);
+  try {
+    await options.audit.refused({
+      actor: auditActor(admin),
+      action: 'admin-token.tenant-host',
+      tenantId: null,
+      target: `${normalizeHost(req.host)} ${req.method} ${path}`.slice(0, 500),
+      before: null,
+      after: null,
+      reason: `${code}: an admin token on a host other than the admin host`,
+    });
+  } catch (err) {
+    // The refusal matters more than its log line: refuse anyway.
+    req.log.error({ err }, 'Could not write the audit row of an admin token on a tenant host');
+  }
+  if (status === 401) reply.header('www-authenticate', 'Bearer realm="vitrine"');
+  return refuse(reply, status, code, message);
+}
+
+/**
+ * Whether a bearer token's payload — decoded, NOT verified — names the admin audience. Cheap
+ * (no signature, no database); only a hint of which tokens are worth verifying.
+ */
+export function claimsAdminAudience(authorization: string): boolean {
+  if (authorization.length > 8192 || !/^bearer\s/i.test(authorization)) return false;
+  const token = authorization.slice(7).trim();
+  const first = token.indexOf('.');
+  const second = first < 1 ? -1 : token.indexOf('.', first + 1);
+  if (second < 0) return false;
+  const payload = Buffer.from(token.slice(first + 1, second), 'base64url').toString('utf8');
+  // Most tokens here are buyers': no JSON parse unless the audience's name is in there at all.
+  if (!payload.includes(ADMIN_TOKEN_AUDIENCE)) return false;
+  let claims: unknown;
+  try {
+    claims = JSON.parse(payload);
+  } catch {
+    return false;
+  }
+  const aud = (claims as { aud?: unknown } | null)?.aud;
+  return (
+    aud === ADMIN_TOKEN_AUDIENCE || (Array.isArray(aud) && aud.includes(ADMIN_TOKEN_AUDIENCE))
+  );
 }
 
 /** Field names a sign-in request may select besides `adminLogin`. */

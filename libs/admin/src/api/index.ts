@@ -6,3 +6,5 @@ export * from './admin.types';
 export * from './admin-api.module';
 export * from './reachable-schema';
 export * from './admin-account.types';
+export * from './admin-user.types';
+export * from './admin-users.module';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { InvitationService, PasswordService } from '@vitrine/accounts';
 import { AdminTokenModule } from '../api/admin-token.module';
 import { CompanyAdminApiService } from './company-admin-api.service';
+import { CompanyUserAdminApiService } from './company-user-admin-api.service';
 
 /**
  * Companies and users for the admin API. Like TenantsAdminModule it provides the accounts
@@ -9,7 +10,12 @@ import { CompanyAdminApiService } from './company-admin-api.service';
  */
 @Module({
   imports: [AdminTokenModule],
-  providers: [CompanyAdminApiService, InvitationService, PasswordService],
-  exports: [CompanyAdminApiService],
+  providers: [
+    CompanyAdminApiService,
+    CompanyUserAdminApiService,
+    InvitationService,
+    PasswordService,
+  ],
+  exports: [CompanyAdminApiService, CompanyUserAdminApiService],
 })
 export class CompaniesAdminModule {}

@@ -2,18 +2,23 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { AdminIdentity } from '@vitrine/tenancy';
 import { AdminOnly, CurrentAdmin } from '../api/admin-access';
 import { CompanyAdminApiService } from './company-admin-api.service';
+import { CompanyUserAdminApiService } from './company-user-admin-api.service';
 import {
   AdminCompanyType,
   AdminCompanyUserType,
   CreateCompanyInput,
   InviteCompanyUserInput,
   UpdateCompanyInput,
+  UpdateCompanyUserInput,
 } from './company-admin-api.types';
 
 /** A tenant's companies and their users. */
 @Resolver()
 export class CompanyAdminApiResolver {
-  constructor(private readonly service: CompanyAdminApiService) {}
+  constructor(
+    private readonly service: CompanyAdminApiService,
+    private readonly userChanges: CompanyUserAdminApiService,
+  ) {}
 
   @AdminOnly()
   @Query(() => [AdminCompanyType], { description: "The tenant's companies, by code." })
@@ -78,5 +83,32 @@ export class CompanyAdminApiResolver {
     @Args('email') email: string,
   ): Promise<AdminCompanyUserType> {
     return this.service.deactivate(admin, tenant, email);
+  }
+
+  @AdminOnly()
+  @Mutation(() => AdminCompanyUserType, {
+    description:
+      "Changes a user's name, roles, spend limit or price visibility; new roles or visibility end their sessions.",
+  })
+  updateCompanyUser(
+    @CurrentAdmin() admin: AdminIdentity,
+    @Args('tenant') tenant: string,
+    @Args('email') email: string,
+    @Args('input') input: UpdateCompanyUserInput,
+  ): Promise<AdminCompanyUserType> {
+    return this.userChanges.update(admin, tenant, email, input);
+  }
+
+  @AdminOnly()
+  @Mutation(() => AdminCompanyUserType, {
+    description:
+      'A deactivated user may sign in again: ACTIVE with their password, or INVITED (a new invitation is mailed) if they never set one.',
+  })
+  reactivateCompanyUser(
+    @CurrentAdmin() admin: AdminIdentity,
+    @Args('tenant') tenant: string,
+    @Args('email') email: string,
+  ): Promise<AdminCompanyUserType> {
+    return this.userChanges.reactivate(admin, tenant, email);
   }
 }

@@ -73,6 +73,27 @@ export class InviteCompanyUserInput {
   spendLimit?: string | null;
 }
 
+@InputType('UpdateCompanyUserInput', {
+  registerIn,
+  description:
+    'A field left out keeps its value; spendLimit null removes the limit. Changing roles or price visibility ends the user’s sessions (their next sign-in carries the new ones).',
+})
+export class UpdateCompanyUserInput {
+  @Field(() => String, { nullable: true, description: '1 to 200 characters.' })
+  name?: string | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Replaces the roles: VIEWER, REQUISITIONER, BUYER, APPROVER, COMPANY_ADMIN.',
+  })
+  roles?: string[] | null;
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: "Per order, in the tenant's currency; null: no limit.",
+  })
+  spendLimit?: string | null;
+  @Field(() => Boolean, { nullable: true }) canSeePrices?: boolean | null;
+}
+
 @ObjectType('AdminCompanyPaymentTerms', { registerIn })
 export class AdminCompanyPaymentTermsType {
   @Field() method: string;
@@ -102,6 +123,8 @@ export class AdminCompanyUserType {
   @Field() name: string;
   @Field(() => [String]) roles: string[];
   @Field(() => DecimalScalar, { nullable: true }) spendLimit: string | null;
+  @Field({ description: 'Whether the user sees prices (VIEWER and up: see the roles).' })
+  canSeePrices: boolean;
   @Field({ description: 'INVITED, ACTIVE or DEACTIVATED.' }) status: string;
   @Field() companyCode: string;
 }

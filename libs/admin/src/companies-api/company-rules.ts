@@ -41,7 +41,7 @@ export interface CompanyState {
 
 export const COMPANY_COLUMNS = `id, code, name, vat_id, country, payment_terms, credit_limit_minor::text,
   credit_used_minor::text, po_number_required, status`;
-export const USER_SELECT = `SELECT u.id, u.email, u.name, u.roles, u.spend_limit_minor::text, u.status, c.code AS company_code
+export const USER_SELECT = `SELECT u.id, u.email, u.name, u.roles, u.spend_limit_minor::text, u.can_see_prices, u.status, c.code AS company_code
   FROM app_user u JOIN company c ON c.tenant_id = u.tenant_id AND c.id = u.company_id`;
 
 export interface UserRow {
@@ -50,6 +50,7 @@ export interface UserRow {
   name: string;
   roles: string[];
   spend_limit_minor: string | null;
+  can_see_prices: boolean;
   status: string;
   company_code: string;
 }
@@ -188,6 +189,7 @@ export function toUser(tenant: TenantSnapshot, r: UserRow): AdminCompanyUserType
       r.spend_limit_minor === null
         ? null
         : formatDecimal(minorFromDb(r.spend_limit_minor), tenant.currency),
+    canSeePrices: r.can_see_prices,
     status: r.status,
     companyCode: r.company_code,
   };
