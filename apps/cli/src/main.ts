@@ -1,31 +1,25 @@
 import 'reflect-metadata';
-import { TenantFileError } from '@vitrine/admin';
-import { ImportError } from '@vitrine/catalog';
-import { ConfigError, loadConfig } from '@vitrine/config';
-import { DatabaseInUseError, SchemaBehindError } from '@vitrine/database';
-import { buildProgram, EXIT } from './program';
+import { loadConfig } from '@vitrine/config';
+import { processIO } from './output';
+import { runCli } from './program';
 
-async function main(): Promise<void> {
-  await buildProgram(() => loadConfig()).parseAsync(process.argv);
-}
+// The one place the CLI looks at the environment: the configuration (loadConfig) and the
+// terminal's colour settings (NO_COLOR, FORCE_COLOR, TERM).
+const env = process.env;
+runCli(process.argv, { config: () => loadConfig(env), io: processIO(env) }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // runCli reports every failure itself; this is a bug in the CLI.
+    console.error(err);
+    process.exitCode = 1;
+  },
+);
 
-main().catch((err: unknown) => {
-  if (err instanceof TenantFileError) {
-    console.error(err.message);
-    process.exit(EXIT.invalidInput);
-  }
-  if (err instanceof ImportError) {
-    console.error(err.message);
-    process.exit(err.kind === 'usage' ? EXIT.usage : EXIT.invalidInput);
-  }
-  if (
-    err instanceof ConfigError ||
-    err instanceof SchemaBehindError ||
-    err instanceof DatabaseInUseError
-  ) {
-    console.error(err.message);
-    process.exit(EXIT.usage);
-  }
-  console.error(err);
-  process.exit(EXIT.failure);
-});
+// `vitrine tenants list | head`: a reader that stops early is not an error.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });

@@ -1,41 +1,32 @@
-import type { Command } from 'commander';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '@vitrine/config';
 import { createDataSource, ensureSchema } from '@vitrine/database';
 import { createTestDatabase, type TestDatabase } from '@vitrine/testing';
-import { buildProgram } from './program';
+import { memoryIO } from './memory-io';
+import { runCli } from './program';
 
 /**
  * `vitrine outbox list|retry` against a real database: PostgreSQL when DATABASE_URL is set,
  * otherwise an embedded database in a temp folder (each command opens it like the CLI does).
  */
 describe('vitrine outbox', () => {
+  // Each command opens the database like a separate `npx vitrine` would: slow on a busy machine.
+  jest.setTimeout(600_000);
   let config: AppConfig;
   let pg: TestDatabase | null = null;
   let dir: string;
-  let out: string[];
 
+  /** stdout of `vitrine outbox …`; a failure rejects with its stderr (and exit code). */
   const run = async (...args: string[]) => {
-    out = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      out.push(String(chunk));
-      return true;
+    const io = memoryIO();
+    const code = await runCli(['node', 'vitrine', 'outbox', ...args], {
+      config: () => config,
+      io,
     });
-    try {
-      const program = buildProgram(() => config);
-      // Errors throw instead of exiting the test process (commander sets this per command).
-      const overrideAll = (c: Command): void => {
-        c.exitOverride().configureOutput({ writeErr: () => undefined });
-        c.commands.forEach(overrideAll);
-      };
-      overrideAll(program);
-      await program.parseAsync(['node', 'vitrine', 'outbox', ...args]);
-    } finally {
-      write.mockRestore();
-    }
-    return out.join('');
+    if (code !== 0) throw new Error(`exit ${code}: ${io.stderr.text()}`);
+    return io.stdout.text();
   };
 
   beforeAll(async () => {
@@ -94,9 +85,10 @@ describe('vitrine outbox', () => {
     const delivered = JSON.parse(
       await run('list', '--status', 'DELIVERED', '--tenant', 'cli-b', '--json'),
     ) as Array<{ id: string }>;
-    expect(await run('retry', b.id, delivered[0].id)).toBe(
-      `Retrying 1 event(s): ${b.id}\nNot retried: ${delivered[0].id}\n`,
-    );
+    expect(JSON.parse(await run('retry', b.id, delivered[0].id, '--json'))).toEqual({
+      retried: [b.id],
+      notRetried: [delivered[0].id],
+    });
     const pending = JSON.parse(await run('list', '--status', 'PENDING', '--json')) as Array<{
       id: string;
       attempts: number;

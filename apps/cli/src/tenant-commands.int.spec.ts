@@ -1,12 +1,12 @@
-import type { Command } from 'commander';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '@vitrine/config';
 import { createDataSource } from '@vitrine/database';
 import { createTestDatabase, type TestDatabase } from '@vitrine/testing';
-import { buildProgram } from './program';
-import { TENANT_EXIT } from './tenant-commands';
+import { EXIT } from './exit-codes';
+import { memoryIO } from './memory-io';
+import { runCli } from './program';
 
 /**
  * `vitrine tenant create|suspend` and `vitrine tenants list|export` against a real database
@@ -14,36 +14,16 @@ import { TENANT_EXIT } from './tenant-commands';
  * exit codes scripts rely on, and the round trip export → sync → unchanged.
  */
 describe('vitrine tenant / tenants', () => {
+  // Each command opens the database like a separate `npx vitrine` would: slow on a busy machine.
+  jest.setTimeout(600_000);
   let config: AppConfig;
   let pg: TestDatabase | null = null;
   let dir: string;
 
   const run = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      out.push(String(chunk));
-      return true;
-    });
-    const writeErr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      err.push(String(chunk));
-      return true;
-    });
-    process.exitCode = undefined;
-    try {
-      const program = buildProgram(() => config);
-      const overrideAll = (c: Command): void => {
-        c.exitOverride().configureOutput({ writeErr: () => undefined });
-        c.commands.forEach(overrideAll);
-      };
-      overrideAll(program);
-      await program.parseAsync(['node', 'vitrine', ...args]);
-      return { out: out.join(''), err: err.join(''), code: process.exitCode ?? 0 };
-    } finally {
-      process.exitCode = undefined;
-      write.mockRestore();
-      writeErr.mockRestore();
-    }
+    const io = memoryIO();
+    const code = await runCli(['node', 'vitrine', ...args], { config: () => config, io });
+    return { out: io.stdout.text(), err: io.stderr.text(), code };
   };
   const tenantRows = async () => {
     const ds = await createDataSource(config.database);
@@ -126,7 +106,7 @@ describe('vitrine tenant / tenants', () => {
       'slug: cli-bad\nname: Bad\ndomains: [cli-bad.localhost]\nlocales: [en]\ncurrency: EUR\ntheme: ../../etc\n',
     );
     const bad = await run('tenant', 'create', '--file', file);
-    expect(bad.code).toBe(TENANT_EXIT.invalidInput);
+    expect(bad.code).toBe(EXIT.invalidInput);
     expect(bad.err).toMatch(/theme: "\.\.\/\.\.\/etc" points outside the tenant's folder/);
     const clash = await run(
       'tenant',
@@ -138,7 +118,7 @@ describe('vitrine tenant / tenants', () => {
       '--domain',
       'cli-shop.localhost',
     );
-    expect(clash.code).toBe(TENANT_EXIT.conflict);
+    expect(clash.code).toBe(EXIT.conflict);
     expect(clash.err).toMatch(
       /domains\[0\]: domain "cli-shop.localhost" already belongs to tenant "cli-shop"/,
     );
@@ -152,10 +132,36 @@ describe('vitrine tenant / tenants', () => {
       '--domain',
       'x.localhost',
     );
-    expect(duplicate.code).toBe(TENANT_EXIT.conflict);
-    expect((await run('tenant', 'suspend', 'nope')).code).toBe(TENANT_EXIT.notFound);
+    expect(duplicate.code).toBe(EXIT.conflict);
+    expect((await run('tenant', 'suspend', 'nope')).code).toBe(EXIT.notFound);
+    const missing = await run('tenant', 'suspend', 'nope', '--json');
+    expect(missing.code).toBe(EXIT.notFound);
+    expect(JSON.parse(missing.out)).toEqual({
+      error: { code: 'NOT_FOUND', message: expect.stringContaining('"nope"'), details: {} },
+    });
+    const clashJson = await run(
+      'tenant',
+      'create',
+      '--slug',
+      'cli-other',
+      '--name',
+      'Other',
+      '--domain',
+      'cli-shop.localhost',
+      '--json',
+    );
+    expect(clashJson.code).toBe(EXIT.conflict);
+    expect(JSON.parse(clashJson.out)).toMatchObject({
+      error: {
+        code: 'CONFLICT',
+        details: { problems: [expect.objectContaining({ path: 'domains[0]' })] },
+      },
+    });
+    const badJson = await run('tenant', 'create', '--file', file, '--json');
+    expect(badJson.code).toBe(EXIT.invalidInput);
+    expect(JSON.parse(badJson.out).error.code).toBe('BAD_USER_INPUT');
     const usage = await run('tenant', 'create', '--name', 'No slug');
-    expect(usage.code).toBe(TENANT_EXIT.usage);
+    expect(usage.code).toBe(EXIT.usage);
     expect(await tenantRows()).toEqual(before);
   });
 
@@ -166,7 +172,7 @@ describe('vitrine tenant / tenants', () => {
       out: expect.stringContaining('Suspended tenant cli-shop (SUSPENDED)'),
     });
     const draft = await run('tenant', 'suspend', 'cli-draft');
-    expect(draft.code).toBe(TENANT_EXIT.conflict);
+    expect(draft.code).toBe(EXIT.conflict);
     expect(draft.err).toMatch(/is DRAFT and cannot become SUSPENDED/);
   });
 
@@ -183,12 +189,50 @@ describe('vitrine tenant / tenants', () => {
         expect.objectContaining({ slug: 'cli-shop', action: 'unchanged' }),
       ]);
       // Not overwritten without --force.
-      expect((await run('tenants', 'export', 'cli-shop', '--out', out)).code).toBe(
-        TENANT_EXIT.usage,
-      );
-      expect((await run('tenants', 'export', 'cli-shop', '--out', out, '--force')).code).toBe(0);
+      expect((await run('tenants', 'export', 'cli-shop', '--out', out)).code).toBe(EXIT.usage);
+      const forced = await run('tenants', 'export', 'cli-shop', '--out', out, '--force', '--json');
+      expect(forced.code).toBe(0);
+      expect(JSON.parse(forced.out)).toEqual({
+        slug: 'cli-shop',
+        file,
+        yaml: readFileSync(file, 'utf8'),
+      });
+      const printed = await run('tenants', 'export', 'cli-shop', '--stdout', '--json');
+      expect(JSON.parse(printed.out)).toMatchObject({ slug: 'cli-shop', file: null });
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it('walks the life cycle: activate, suspend, archive (domains freed); forbidden steps exit 5', async () => {
+    const activated = await run('tenant', 'activate', 'cli-draft', '--json');
+    expect(activated.code).toBe(0);
+    expect(JSON.parse(activated.out)).toMatchObject({ slug: 'cli-draft', status: 'ACTIVE' });
+    expect(await run('tenant', 'activate', 'cli-draft')).toMatchObject({
+      code: 0,
+      out: 'Unchanged: tenant cli-draft (ACTIVE) on cli-draft.localhost\n',
+    });
+    const early = await run('tenant', 'archive', 'cli-draft');
+    expect(early.code).toBe(EXIT.conflict);
+    expect(early.err).toMatch(/is ACTIVE and cannot become ARCHIVED; it can become SUSPENDED/);
+    expect((await run('tenant', 'suspend', 'cli-draft')).code).toBe(0);
+    const archived = await run('tenant', 'archive', 'cli-draft', '--json');
+    expect(archived.code).toBe(0);
+    expect(JSON.parse(archived.out)).toMatchObject({ slug: 'cli-draft', status: 'ARCHIVED' });
+    expect((await run('tenant', 'activate', 'cli-draft')).code).toBe(EXIT.conflict);
+    const reuse = await run(
+      'tenant',
+      'create',
+      '--slug',
+      'cli-draft-2',
+      '--name',
+      'Second',
+      '--domain',
+      'cli-draft.localhost',
+    );
+    expect(reuse).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('on cli-draft.localhost'),
+    });
   });
 });

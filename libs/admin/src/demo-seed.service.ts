@@ -11,6 +11,12 @@ export interface DemoSeedOptions {
   variants: number;
   extraTenants: number;
   onProgress?: (message: string) => void;
+  /** Counts of the long phases (variants written, tenants checked and written): progress bars. */
+  onCount?: (
+    phase: 'catalog' | 'tenants check' | 'tenants write',
+    done: number,
+    total: number,
+  ) => void;
 }
 
 const TOP_CATEGORIES = [
@@ -57,7 +63,9 @@ export class DemoSeedService {
   }
 
   /** Catalog, list prices and demo price lists only. */
-  async seedCatalog(options: Pick<DemoSeedOptions, 'variants' | 'onProgress'>): Promise<number> {
+  async seedCatalog(
+    options: Pick<DemoSeedOptions, 'variants' | 'onProgress' | 'onCount'>,
+  ): Promise<number> {
     const progress = options.onProgress ?? ((m: string) => this.log.log(m));
     const started = Date.now();
     const listIds = await this.pricing.ensurePriceLists();
@@ -75,7 +83,10 @@ export class DemoSeedService {
             listPriceMinor: b.variant.listPriceMinor,
           })),
         ),
-      onProgress: (done, total) => progress(`catalog: ${done}/${total} variants`),
+      onProgress: (done, total) => {
+        options.onCount?.('catalog', done, total);
+        progress(`catalog: ${done}/${total} variants`);
+      },
     });
     progress(
       `catalog: ${result.variants} variants in ${result.products} products, ${result.categories} categories (${Date.now() - started} ms)`,
@@ -91,7 +102,10 @@ export class DemoSeedService {
       ...loadTenantDir(this.config.tenantsDir),
       ...generatedTenants(options.extraTenants),
     ];
-    const plans = await this.tenants.sync(loaded, { rematerialize: true });
+    const plans = await this.tenants.sync(loaded, {
+      rematerialize: true,
+      onProgress: (phase, done, total) => options.onCount?.(`tenants ${phase}`, done, total),
+    });
     progress(`tenants: ${plans.length} synced`);
     const contracts = await this.pricing.seedContracts(
       (

@@ -51,6 +51,8 @@ export interface SyncOptions {
     em: EntityManager,
     written: Array<{ slug: string; id: string }>,
   ) => Promise<void>;
+  /** Called after each tenant is checked, then after each is written (the CLI's progress bar). */
+  onProgress?: (phase: 'check' | 'write', done: number, total: number) => void;
 }
 
 interface ExistingTenant {
@@ -164,6 +166,7 @@ export class TenantSyncService {
           action === 'update' ? changedFields(before?.settings.sourceFields, fieldHashes(t)) : [],
         warnings: check.warnings.map((w) => `assortment.${w.path}: ${w.message}`),
       });
+      options.onProgress?.('check', plans.length, tenants.length);
     }
     if (problems.length) throw new TenantFileError(problems);
     if (options.dryRun) return plans;
@@ -180,6 +183,7 @@ export class TenantSyncService {
         await em.query(`DELETE FROM tenant_domain WHERE tenant_id = ANY($1::uuid[])`, [rewritten]);
       for (const [i, t] of tenants.entries()) {
         const plan = plans[i];
+        options.onProgress?.('write', i, tenants.length);
         if (plan.action === 'unchanged' && !options.rematerialize) continue;
         let id: string;
         if (plan.action === 'unchanged') id = (existing.get(t.spec.slug) as ExistingTenant).id;
@@ -196,6 +200,7 @@ export class TenantSyncService {
         plan.assortment = await this.assortment.materialize(id, t.spec.assortment, em);
         changedIds.push(id);
       }
+      options.onProgress?.('write', tenants.length, tenants.length);
       await options.inTransaction?.(em, written);
     });
     if (changedIds.length) {
