@@ -5,6 +5,7 @@ import { PricingModule } from '@vitrine/pricing';
 import { AdminTokenModule } from './api/admin-token.module';
 import { DemoSeedService } from './demo-seed.service';
 import { TenantSyncService } from './tenant-sync.service';
+import { TenantWriter } from './tenant-writer';
 import { TenantsAdminModule } from './tenants-api/tenants-api.module';
 
 /**
@@ -14,7 +15,7 @@ import { TenantsAdminModule } from './tenants-api/tenants-api.module';
  */
 @Module({
   imports: [CatalogModule, PricingModule, AccountsModule, AdminTokenModule, TenantsAdminModule],
-  providers: [TenantSyncService, DemoSeedService],
+  providers: [TenantSyncService, TenantWriter, DemoSeedService],
   exports: [TenantSyncService, DemoSeedService, AdminTokenModule, TenantsAdminModule],
 })
 export class AdminModule {}

@@ -3,6 +3,7 @@ import { InvitationService, PasswordService } from '@vitrine/accounts';
 import { AssortmentService } from '@vitrine/catalog';
 import { AuditModule } from '../audit';
 import { TenantSyncService } from '../tenant-sync.service';
+import { TenantWriter } from '../tenant-writer';
 import { TenantAdminService } from './tenant-admin.service';
 
 /**
@@ -16,6 +17,7 @@ import { TenantAdminService } from './tenant-admin.service';
   providers: [
     TenantAdminService,
     TenantSyncService,
+    TenantWriter,
     AssortmentService,
     InvitationService,
     PasswordService,
