@@ -28,7 +28,12 @@ export async function withServices<T>(
 ): Promise<T> {
   const logger = new CliLogger(out, c.logLevel);
   for (const context of quiet) logger.quietWarnings.add(context);
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(c), { logger });
+  // abortOnError off: a failing start (database unreachable) is thrown to the command, which
+  // reports it with its exit code, instead of Nest ending the process.
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(c), {
+    logger,
+    abortOnError: false,
+  });
   try {
     return await fn(app);
   } finally {

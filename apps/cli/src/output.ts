@@ -118,9 +118,14 @@ export class Output {
       message?: string;
       file?: string;
     }>;
+    // The problems get a line each: a message that already lists them is cut before the list.
+    const first = problems[0]
+      ? `${problems[0].path ? `${problems[0].path}: ` : ''}${problems[0].message}`
+      : '';
+    const listed = first ? f.message.indexOf(first) : -1;
     const head =
       problems.length && !f.message.includes('\n')
-        ? `${f.message.replace(/[.:]?$/, '')}:`
+        ? `${(listed > 0 ? f.message.slice(0, listed) : f.message).replace(/[\s.:;]+$/, '')}:`
         : f.message;
     const lines = [this.ce.red(`${this.ce.bold(f.code)}: ${head}`)];
     if (!f.message.includes('\n'))
@@ -173,6 +178,8 @@ export class CliLogger implements LoggerService {
   }
 
   error(message: unknown, ...params: unknown[]): void {
+    // Nest's start-up failures are thrown to the command too, which reports them once.
+    if (params.at(-1) === 'ExceptionHandler') return;
     if (this.shows('error')) this.write(this.out.ce.red, message, params);
   }
 

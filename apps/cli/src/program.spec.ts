@@ -242,6 +242,25 @@ describe('exit codes', () => {
     });
   });
 
+  it('lists the problems once when the message already carries them', () => {
+    const io = memoryIO();
+    new Output(io, false).fail(
+      new VitrineError(
+        'CONFLICT',
+        'Invalid tenant, nothing was applied: domains[0]: taken; slug: taken',
+        {
+          problems: [
+            { path: 'domains[0]', message: 'taken' },
+            { path: 'slug', message: 'taken' },
+          ],
+        },
+      ),
+    );
+    expect(io.stderr.text()).toBe(
+      'CONFLICT: Invalid tenant, nothing was applied:\n  domains[0]: taken\n  slug: taken\n',
+    );
+  });
+
   it('prints the stack of an unexpected error (exit 1) for whoever reports it', () => {
     const io = memoryIO();
     expect(new Output(io, false).fail(new TypeError('x is undefined'))).toBe(EXIT.failure);

@@ -237,7 +237,7 @@ export function buildProgram(
           try {
             return await app.get(TenantSyncService).sync(loaded, {
               dryRun: opts.dryRun,
-              onProgress: (phase, done, total) => progress.update(phase, done, total),
+              onProgress: (phase, done, total) => progress.update(`tenants ${phase}`, done, total),
             });
           } finally {
             progress.stop();
