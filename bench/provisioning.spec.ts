@@ -159,13 +159,20 @@ describe('stats', () => {
       slugs: { first: 'prov-x-0001', last: 'prov-x-1000' },
       create: batch,
       touch: { ...batch, errors: { TIMEOUT: 2 } },
-      catalogPage: { host: 'h', before: load, after: { ...load, reqPerSec: 97 }, ratio: 0.97 },
+      catalogPage: {
+        host: 'h',
+        before: load,
+        after: { ...load, reqPerSec: 97, timeouts: 3 },
+        ratio: 0.97,
+      },
       rssKb: { before: 500 * 1024, afterCreate: 520 * 1024, afterTouch: null },
     };
     const text = formatProvisioning(r);
     expect(text).toContain('createTenant: 1000 created in 20 s = 50/s, p50 140 ms p99 400 ms');
     expect(text).toContain('errors: TIMEOUT×2');
-    expect(text).toContain('before 100.0 req/s p99 900 ms, after 97.0 req/s');
+    expect(text).toContain(
+      'before 100.0 req/s p50 400 ms p99 900 ms, after 97.0 req/s p50 400 ms p99 900 ms (3 timeouts)',
+    );
     expect(text).toContain('after ÷ before 0.97');
     expect(text).toContain('before 500 MB, after creating 520 MB, after serving each unknown');
   });

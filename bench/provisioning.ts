@@ -330,6 +330,14 @@ export function describeBatch(s: BatchSummary, unit: string): string {
   );
 }
 
+/**
+ * req/s with p50 and p99, and the timeouts when there were any: under overload a page's req/s
+ * hides requests that never finished (autocannon gives up after 10 s), which the ratio cannot show.
+ */
+const pageLoad = (l: LoadSummary): string =>
+  `${l.reqPerSec.toFixed(1)} req/s p50 ${l.p50Ms} ms p99 ${l.p99Ms} ms` +
+  (l.timeouts > 0 ? ` (${l.timeouts} timeouts)` : '');
+
 const mb = (kb: number | null): string => (kb === null ? 'unknown' : `${Math.round(kb / 1024)} MB`);
 
 /** The scenario's summary for people. */
@@ -339,8 +347,8 @@ export function formatProvisioning(r: ProvisioningResult): string {
     `${PROVISION_SCENARIO}: ${r.tenants} tenants (${r.slugs.first} … ${r.slugs.last}), ${r.clients} admin clients`,
     `  createTenant: ${describeBatch(r.create, 'created')}`,
     ...(r.touch ? [`  first request per tenant: ${describeBatch(r.touch, 'served')}`] : []),
-    `  catalog-page (${page.host}): before ${page.before.reqPerSec.toFixed(1)} req/s p99 ${page.before.p99Ms} ms, ` +
-      `after ${page.after.reqPerSec.toFixed(1)} req/s p99 ${page.after.p99Ms} ms, after ÷ before ${page.ratio ?? 'n/a'}`,
+    `  catalog-page (${page.host}): before ${pageLoad(page.before)}, after ${pageLoad(page.after)}, ` +
+      `after ÷ before ${page.ratio ?? 'n/a'}`,
     `  API RSS: before ${mb(r.rssKb.before)}, after creating ${mb(r.rssKb.afterCreate)}, after serving each ${mb(r.rssKb.afterTouch)}`,
   ];
   return lines.join('\n');

@@ -611,7 +611,9 @@ async function runProvisioning(
       `  ${page.name} ${when}: ${WARMUP_LOAD_SECONDS} + ${flags.duration} s × ${flags.connections} connections…`,
     );
     const summary = summarize(await load(flags, target));
-    log(`  ${page.name} ${when}: ${summary.reqPerSec.toFixed(1)} req/s, p99 ${summary.p99Ms} ms`);
+    log(
+      `  ${page.name} ${when}: ${summary.reqPerSec.toFixed(1)} req/s, p50 ${summary.p50Ms} ms, p99 ${summary.p99Ms} ms, ${summary.timeouts} timeouts`,
+    );
     return summary;
   };
   const before = await pageLoad('before');
