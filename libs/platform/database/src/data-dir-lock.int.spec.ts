@@ -22,5 +22,7 @@ describe('embedded database folder lock', () => {
     const third = await createDataSource({ kind: 'pglite', dataDir: dir });
     expect(await third.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     await third.destroy();
-  });
+    // Three embedded databases opened on disk: about 10 s on an idle 2-core machine, several
+    // times that when other test files compete for the cores.
+  }, 180_000);
 });
