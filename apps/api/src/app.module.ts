@@ -17,6 +17,7 @@ import { CATALOG_ENTITIES, CatalogModule } from '@vitrine/catalog';
 import { ConfigModule, type AppConfig } from '@vitrine/config';
 import { DatabaseModule } from '@vitrine/database';
 import { formatGraphQLError, httpStatusPlugin } from '@vitrine/errors';
+import { PersistedQueryStore } from '@vitrine/graphql';
 import { OrderingModule } from '@vitrine/ordering';
 import { NotificationsModule } from '@vitrine/notifications';
 import { OutboxLoopModule, OutboxModule } from '@vitrine/outbox';
@@ -55,6 +56,8 @@ function graphqlOptions(
     include: NonNullable<ApolloDriverConfig['include']>;
     context: (req: FastifyRequest) => unknown;
     transformSchema?: ApolloDriverConfig['transformSchema'];
+    /** Automatic persisted queries' store (storefront: shared through Redis, docs/caching.md). */
+    persistedQueries?: PersistedQueryStore;
   },
 ): ApolloDriverConfig {
   return {
@@ -73,6 +76,9 @@ function graphqlOptions(
     hideSchemaDetailsFromClientErrors: config.env === 'production',
     context: endpoint.context,
     transformSchema: endpoint.transformSchema,
+    ...(endpoint.persistedQueries
+      ? { persistedQueries: { cache: endpoint.persistedQueries } }
+      : {}),
     formatError: (formatted, error) =>
       formatGraphQLError(formatted, error, (e) => errorLog.error(e)),
     plugins: [httpStatusPlugin],
@@ -85,6 +91,7 @@ function graphqlOptions(
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+    const persistedQueries = new PersistedQueryStore();
     return {
       module: AppModule,
       imports: [
@@ -133,11 +140,15 @@ export class AppModule {
               OrderingModule,
             ],
             context: (req) => createGraphQLRequestContext(req.tenantContext, req.ip),
+            persistedQueries,
           }),
         ),
       ],
       // One guard for every storefront operation: each declares its access with @Allow.
-      providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: PersistedQueryStore, useValue: persistedQueries },
+      ],
     };
   }
 }

@@ -28,6 +28,8 @@ import {
   WebSessionService,
 } from '@vitrine/storefront';
 import { registerTenancyHook, TenantDirectory } from '@vitrine/tenancy';
+import { CACHE_STORE } from '@vitrine/cache';
+import { installResponseCache, PersistedQueryStore } from '@vitrine/graphql';
 import { AppModule, type AppOverrides } from './app.module';
 import { HttpErrorFilter } from './http-error.filter';
 
@@ -137,6 +139,8 @@ export async function createApp(
   });
   // After the tenancy hook: CSRF token, user name and notice of page requests (req.site).
   registerSiteHook(fastify, siteKeys);
+  // After tenancy and authentication, before Apollo: cacheable queries answered whole.
+  installResponseCache(fastify, config, app.get(CACHE_STORE), app.get(PersistedQueryStore));
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
   fastify.get('/readyz', async (_req, reply) => {

@@ -64,6 +64,11 @@ const schema = z.object({
   IMPORT_SPOOL_DIR: z.string().optional(),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(200 * 1024 * 1024),
   IMPORT_STALE_AFTER_S: z.coerce.number().int().min(5).max(86_400).default(120),
+  RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+  RESPONSE_CACHE_SHARED: z.enum(['on', 'off']).default('off'),
+  RESPONSE_CACHE_TTL_S: z.coerce.number().int().min(1).max(3600).default(60),
+  RESPONSE_CACHE_PUBLIC_MAX_AGE_S: z.coerce.number().int().min(0).max(86_400).default(60),
+  RESPONSE_CACHE_MAX_MB: z.coerce.number().int().min(1).max(16_384).default(64),
 });
 
 export type DatabaseConfig =
@@ -133,6 +138,18 @@ export interface AppConfig {
    * `staleAfterS` seconds is reported FAILED (interrupted).
    */
   imports: { spoolDir: string; maxUploadBytes: number; staleAfterS: number };
+  /**
+   * Whole-response cache of storefront GraphQL queries (docs/caching.md): `enabled` (off for
+   * measurements), `shared` (also in Redis), entry `ttlS`, `publicMaxAgeS` of anonymous answers
+   * on public sites, and the in-process bound `maxBytes`.
+   */
+  responseCache: {
+    enabled: boolean;
+    shared: boolean;
+    ttlS: number;
+    publicMaxAgeS: number;
+    maxBytes: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -208,6 +225,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       spoolDir: resolve(cwd, e.IMPORT_SPOOL_DIR ?? join(e.VITRINE_DATA_DIR, 'imports')),
       maxUploadBytes: e.IMPORT_MAX_BYTES,
       staleAfterS: e.IMPORT_STALE_AFTER_S,
+    },
+    responseCache: {
+      enabled: e.RESPONSE_CACHE === 'on',
+      shared: e.RESPONSE_CACHE_SHARED === 'on',
+      ttlS: e.RESPONSE_CACHE_TTL_S,
+      publicMaxAgeS: e.RESPONSE_CACHE_PUBLIC_MAX_AGE_S,
+      maxBytes: e.RESPONSE_CACHE_MAX_MB * 1024 * 1024,
     },
   };
 }

@@ -1,2 +1,3 @@
 export * from './page-info.type';
 export * from './decimal.scalar';
+export * from './response-cache';
