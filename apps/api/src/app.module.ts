@@ -3,6 +3,7 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { DataSource } from 'typeorm';
 import { AccountsModule } from '@vitrine/accounts';
 import {
@@ -17,6 +18,7 @@ import { CATALOG_ENTITIES, CatalogModule } from '@vitrine/catalog';
 import { ConfigModule, type AppConfig } from '@vitrine/config';
 import { DatabaseModule } from '@vitrine/database';
 import { formatGraphQLError, httpStatusPlugin } from '@vitrine/errors';
+import { graphqlObservabilityPlugin } from '@vitrine/observability';
 import { PersistedQueryStore } from '@vitrine/graphql';
 import { OrderingModule } from '@vitrine/ordering';
 import { NotificationsModule } from '@vitrine/notifications';
@@ -44,6 +46,8 @@ export interface AppOverrides {
   dataSource?: DataSource;
   /** Tests: one in-process bus shared by app instances standing in for separate processes. */
   memoryBus?: MemoryBus;
+  /** Tests: where the pino log lines go (default stdout). */
+  logDestination?: DestinationStream;
 }
 
 const errorLog = new Logger('GraphQL');
@@ -81,7 +85,7 @@ function graphqlOptions(
       : {}),
     formatError: (formatted, error) =>
       formatGraphQLError(formatted, error, (e) => errorLog.error(e)),
-    plugins: [httpStatusPlugin],
+    plugins: [httpStatusPlugin, graphqlObservabilityPlugin],
     // Nest would reset every response with a `data` key to 200; httpStatusPlugin decides instead.
     preserveHttpStatusForExecutionErrors: false,
   };

@@ -4,7 +4,6 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import { randomUUID } from 'node:crypto';
 import { join, normalize } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '@vitrine/config';
@@ -32,6 +31,7 @@ import { CACHE_STORE } from '@vitrine/cache';
 import { installResponseCache, PersistedQueryStore } from '@vitrine/graphql';
 import { AppModule, type AppOverrides } from './app.module';
 import { HttpErrorFilter } from './http-error.filter';
+import { apiLogging, attachObservability } from './observability';
 
 export const HEALTH_PATHS = ['/healthz', '/readyz'];
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -46,25 +46,28 @@ export async function createApp(
   config: AppConfig,
   overrides: AppOverrides = {},
 ): Promise<NestFastifyApplication> {
+  // pino for Fastify and Nest; request ids from a sane X-Request-Id or new (./observability.ts).
+  const logging = apiLogging(config, overrides.logDestination);
   const adapter = new FastifyAdapter({
     trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     bodyLimit: config.bodyLimitBytes,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
     return503OnClosing: true,
+    ...logging.fastifyOptions,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, overrides),
     adapter,
     {
-      logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
+      logger: logging.nestLogger,
       abortOnError: false,
       // Our own JSON parser below (strict UTF-8) replaces the one Nest would register.
       bodyParser: false,
     },
   );
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: main.ts (serveOperations) drains and exits 0; no Nest signal hooks.
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  // First hooks of all: request log context, metrics; /healthz and /readyz.
+  attachObservability(app, fastify, config, logging);
 
   // JSON bodies must be valid UTF-8: a lossy decode would silently turn bytes into U+FFFD.
   fastify.removeContentTypeParser('application/json');
@@ -142,18 +145,6 @@ export async function createApp(
   // After tenancy and authentication, before Apollo: cacheable queries answered whole.
   installResponseCache(fastify, config, app.get(CACHE_STORE), app.get(PersistedQueryStore));
 
-  fastify.get('/healthz', async () => ({ status: 'ok' }));
-  fastify.get('/readyz', async (_req, reply) => {
-    try {
-      await app.get(TenantDirectory).findBySlug('__readiness_probe__');
-      return { status: 'ready' };
-    } catch (err) {
-      return reply
-        .code(503)
-        .header('retry-after', '5')
-        .send({ status: 'unavailable', reason: (err as Error).message });
-    }
-  });
 
   // Theme assets of the request's own tenant: /theme/assets/logo.svg → tenants/<slug>/theme/assets/logo.svg.
   await fastify.register(fastifyStatic, { root: config.tenantsDir, serve: false });

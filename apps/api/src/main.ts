@@ -3,6 +3,7 @@ import { DemoSeedService, loadTenantDir, TenantSyncService } from '@vitrine/admi
 import { ConfigError, loadConfig } from '@vitrine/config';
 import { DatabaseInUseError, SchemaBehindError } from '@vitrine/database';
 import { bootLog, createApp, siteUrls } from './bootstrap';
+import { serveOperations } from './observability';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
     }
   }
   await app.listen({ port: config.port, host: config.host });
+  // Metrics port, SIGTERM/SIGINT: drain and exit 0 (docs/operations.md).
+  await serveOperations(app, config);
   const port = Number(new URL(await app.getUrl()).port) || config.port;
   const urls = await siteUrls(app, port);
   bootLog.log(`Vitrine is serving ${urls.length} microsite domain(s):\n  ${urls.join('\n  ')}`);

@@ -24,6 +24,8 @@ export interface CacheStore {
   /** Subscribes; the returned function unsubscribes. Handlers must not throw. */
   subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** A round trip to the backing service, failing when it is down (readiness); memory: none. */
+  ping?(): Promise<void>;
 }
 
 /** Injection token of the process's CacheStore. */

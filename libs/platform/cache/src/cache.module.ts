@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TenantDb } from '@vitrine/database';
+import { meteredCacheStore } from './cache-metrics';
 import { CACHE_STORE, CacheStore, DEFAULT_CACHE_PREFIX } from './cache-store';
 import { MemoryBus, MemoryCacheStore } from './memory-cache-store';
 import { RedisCacheStore } from './redis-cache-store';
@@ -20,9 +21,9 @@ export async function createCacheStore(options: CacheModuleOptions): Promise<Cac
   if (options.redisUrl) {
     const store = new RedisCacheStore(options.redisUrl, options.prefix);
     await store.ready();
-    return store;
+    return meteredCacheStore(store);
   }
-  return new MemoryCacheStore(options.memoryBus);
+  return meteredCacheStore(new MemoryCacheStore(options.memoryBus));
 }
 
 class CacheLifecycle implements OnApplicationShutdown {

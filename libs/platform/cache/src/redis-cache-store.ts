@@ -87,6 +87,11 @@ export class RedisCacheStore implements CacheStore {
     }
   }
 
+  /** PING, failing (unlike the cache calls) when Redis cannot be reached: for /readyz. */
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
   async del(key: string): Promise<void> {
     try {
       await this.client.del(this.prefix + key);

@@ -30,6 +30,14 @@ const schema = z.object({
   VITRINE_SEED_ON_START: boolean.optional(),
   VITRINE_DEMO_PASSWORD: z.string().min(12).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_HOST: z.string().optional(),
+  METRICS_TENANT_LABELS_MAX: z.coerce.number().int().min(0).max(1000).default(50),
+  READY_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1000),
+  READY_REQUIRES_REDIS: boolean.default(false),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
   GRAPHQL_MAX_FIRST: z.coerce.number().int().min(1).max(1000).default(100),
   VITRINE_SELLER_COUNTRY: z
     .string()
@@ -93,6 +101,25 @@ export interface AppConfig {
    */
   demo: { products: number; extraTenants: number; seedOnStart: boolean; password: string | null };
   logLevel: string;
+  /**
+   * Logs, metrics, probes and shutdown (docs/operations.md). `logFormat`: `json` lines, or
+   * `pretty` for a person (development). `metricsPort`: Prometheus /metrics on its own port
+   * (0: none), bound to `metricsHost` (default HOST). `tenantLabelsMax`: per-tenant series only
+   * while at most this many tenants were seen (0: never). `readyTimeoutMs`: each /readyz check;
+   * `readyRequiresRedis`: a Redis outage makes /readyz 503 (default: reported, still ready —
+   * the API serves from the database). `shutdownGraceMs`: longest drain after SIGTERM;
+   * `shutdownDelayMs`: /readyz is 503 this long before the listener closes.
+   */
+  observability: {
+    logFormat: 'json' | 'pretty';
+    metricsPort: number;
+    metricsHost: string;
+    tenantLabelsMax: number;
+    readyTimeoutMs: number;
+    readyRequiresRedis: boolean;
+    shutdownGraceMs: number;
+    shutdownDelayMs: number;
+  };
   graphql: { maxFirst: number; introspection: boolean };
   bodyLimitBytes: number;
   /**
@@ -196,6 +223,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       seedOnStart: e.VITRINE_SEED_ON_START ?? database.kind === 'pglite',
     },
     logLevel: e.LOG_LEVEL,
+    observability: {
+      logFormat: e.LOG_FORMAT,
+      metricsPort: e.METRICS_PORT,
+      metricsHost: e.METRICS_HOST ?? e.HOST,
+      tenantLabelsMax: e.METRICS_TENANT_LABELS_MAX,
+      readyTimeoutMs: e.READY_TIMEOUT_MS,
+      readyRequiresRedis: e.READY_REQUIRES_REDIS,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    },
     graphql: { maxFirst: e.GRAPHQL_MAX_FIRST, introspection: e.NODE_ENV !== 'production' },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     publicBaseUrl: e.PUBLIC_BASE_URL,

@@ -6,3 +6,4 @@ export * from './outbox-worker';
 export { OutboxInputError, OutboxStore } from './outbox-store';
 export * from './backoff';
 export * from './outbox.module';
+export * from './outbox-metrics';

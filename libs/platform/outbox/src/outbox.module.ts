@@ -7,6 +7,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { OutboxHandlers } from './outbox-handlers';
+import { OutboxMetrics } from './outbox-metrics';
 import { OutboxStore } from './outbox-store';
 import { OutboxWorker } from './outbox-worker';
 import { Outbox } from './outbox.service';
@@ -18,7 +19,7 @@ import { Outbox } from './outbox.service';
  */
 @Global()
 @Module({
-  providers: [Outbox, OutboxHandlers, OutboxStore, OutboxWorker],
+  providers: [Outbox, OutboxHandlers, OutboxStore, OutboxWorker, OutboxMetrics],
   exports: [Outbox, OutboxHandlers, OutboxWorker],
 })
 export class OutboxModule {}
