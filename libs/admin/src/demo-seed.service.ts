@@ -3,6 +3,8 @@ import { APP_CONFIG, type AppConfig } from '@vitrine/config';
 import { CatalogSeeder, demoCategories } from '@vitrine/catalog';
 import { TenantDb } from '@vitrine/database';
 import { PricingSeeder } from '@vitrine/pricing';
+import { VitrineError } from '@vitrine/errors';
+import { AdminAccountService } from './accounts/admin-account.service';
 import { seedBenchBuyers } from './bench-buyers';
 import { DEFAULT_THEME, loadTenantDir, type LoadedTenant } from './tenant-file';
 import { TenantSyncService, type TenantPlan } from './tenant-sync.service';
@@ -29,6 +31,9 @@ const TOP_CATEGORIES = [
   'smeermiddelen-chemie',
   'elektra',
 ];
+/** The demo's admin account (development only: it signs in with the demo password). */
+export const DEMO_ADMIN_EMAIL = 'admin@vitrine.localhost';
+
 const PALETTE = [
   '#1f6feb',
   '#d9480f',
@@ -54,8 +59,31 @@ export class DemoSeedService {
     private readonly catalog: CatalogSeeder,
     private readonly pricing: PricingSeeder,
     private readonly tenants: TenantSyncService,
+    private readonly admins: AdminAccountService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Development only (the demo password is never set in production): a SUPER_ADMIN
+   * `admin@vitrine.localhost` with the demo password, so the admin pages and the admin API can be
+   * tried right after `npm start` — while the server holds the embedded database, the CLI cannot
+   * open it to mint a token. Returns the e-mail, or null when there is no demo password.
+   */
+  async ensureDemoAdmin(): Promise<string | null> {
+    const password = this.config.demo.password;
+    if (!password) return null;
+    try {
+      await this.admins.create('demo-seed', {
+        email: DEMO_ADMIN_EMAIL,
+        name: 'Demo admin',
+        roles: ['SUPER_ADMIN'],
+        password,
+      });
+    } catch (err) {
+      if (!(err instanceof VitrineError && err.code === 'CONFLICT')) throw err;
+    }
+    return DEMO_ADMIN_EMAIL;
+  }
 
   async isEmpty(): Promise<boolean> {
     const [row] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM variant`);
@@ -107,6 +135,7 @@ export class DemoSeedService {
       onProgress: (phase, done, total) => options.onCount?.(`tenants ${phase}`, done, total),
     });
     progress(`tenants: ${plans.length} synced`);
+    if (await this.ensureDemoAdmin()) progress(`demo admin: ${DEMO_ADMIN_EMAIL} (SUPER_ADMIN)`);
     const contracts = await this.pricing.seedContracts(
       (
         await this.db.query<{ id: string }>(`SELECT id FROM tenant WHERE slug = ANY($1::text[])`, [
