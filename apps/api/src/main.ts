@@ -1,5 +1,10 @@
 import 'reflect-metadata';
-import { DemoSeedService, loadTenantDir, TenantSyncService } from '@vitrine/admin';
+import {
+  DEMO_ADMIN_EMAIL,
+  DemoSeedService,
+  loadTenantDir,
+  TenantSyncService,
+} from '@vitrine/admin';
 import { ConfigError, loadConfig } from '@vitrine/config';
 import { DatabaseInUseError, SchemaBehindError } from '@vitrine/database';
 import { bootLog, createApp, siteUrls } from './bootstrap';
@@ -19,6 +24,7 @@ async function main(): Promise<void> {
     } else {
       // Pick up edits to tenants/*.yaml on every development start (unchanged tenants are skipped).
       await app.get(TenantSyncService).sync(loadTenantDir(config.tenantsDir));
+      await seed.ensureDemoAdmin();
     }
   }
   await app.listen({ port: config.port, host: config.host });
@@ -30,7 +36,9 @@ async function main(): Promise<void> {
   if (config.demo.password && config.demo.seedOnStart)
     bootLog.warn(
       `DEVELOPMENT ONLY: the demo users of tenants/*/tenant.yaml (company.users) sign in with the ` +
-        `password "${config.demo.password}", e.g. inkoop@jansenbouw.example on jansen-bouw.`,
+        `password "${config.demo.password}", e.g. inkoop@jansenbouw.example on jansen-bouw; ` +
+        `so does the SUPER_ADMIN ${DEMO_ADMIN_EMAIL} at http://${config.adminHost}:${port}/admin/login ` +
+        `(and adminLogin on /admin/graphql).`,
     );
 }
 
