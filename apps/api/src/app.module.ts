@@ -19,6 +19,7 @@ import { ConfigModule, type AppConfig } from '@vitrine/config';
 import { DatabaseModule } from '@vitrine/database';
 import { formatGraphQLError, httpStatusPlugin } from '@vitrine/errors';
 import { graphqlObservabilityPlugin } from '@vitrine/observability';
+import { costLimitPlugin, graphqlLimitOptions } from '@vitrine/limits';
 import { PersistedQueryStore } from '@vitrine/graphql';
 import { OrderingModule } from '@vitrine/ordering';
 import { NotificationsModule } from '@vitrine/notifications';
@@ -72,12 +73,12 @@ function graphqlOptions(
     // apps/api/test/schema.e2e.spec.ts and admin-schema.e2e.spec.ts.
     autoSchemaFile: true,
     sortSchema: true,
-    introspection: config.graphql.introspection,
+    // Introspection, suggestions, depth, aliases, tokens, batching (docs/security.md).
+    ...graphqlLimitOptions(config.graphql),
     playground: false,
     graphiql: false,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
-    hideSchemaDetailsFromClientErrors: config.env === 'production',
     context: endpoint.context,
     transformSchema: endpoint.transformSchema,
     ...(endpoint.persistedQueries
@@ -85,7 +86,11 @@ function graphqlOptions(
       : {}),
     formatError: (formatted, error) =>
       formatGraphQLError(formatted, error, (e) => errorLog.error(e)),
-    plugins: [httpStatusPlugin, graphqlObservabilityPlugin],
+    plugins: [
+      httpStatusPlugin,
+      costLimitPlugin(config.graphql.maxCost),
+      graphqlObservabilityPlugin,
+    ],
     // Nest would reset every response with a `data` key to 200; httpStatusPlugin decides instead.
     preserveHttpStatusForExecutionErrors: false,
   };

@@ -27,6 +27,11 @@ import {
   WebSessionService,
 } from '@vitrine/storefront';
 import { registerTenancyHook, TenantDirectory } from '@vitrine/tenancy';
+import {
+  registerRequestLimits,
+  registerSecurityHeaders,
+  requestLimitsOptions,
+} from '@vitrine/limits';
 import { CACHE_STORE } from '@vitrine/cache';
 import { installResponseCache, PersistedQueryStore } from '@vitrine/graphql';
 import { AppModule, type AppOverrides } from './app.module';
@@ -68,6 +73,8 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   // First hooks of all: request log context, metrics; /healthz and /readyz.
   attachObservability(app, fastify, config, logging);
+  // Before every other hook, so refusals carry them too (docs/security.md).
+  await registerSecurityHeaders(fastify, { hstsMaxAgeS: config.hstsMaxAgeS });
 
   // JSON bodies must be valid UTF-8: a lossy decode would silently turn bytes into U+FFFD.
   fastify.removeContentTypeParser('application/json');
@@ -142,9 +149,10 @@ export async function createApp(
   });
   // After the tenancy hook: CSRF token, user name and notice of page requests (req.site).
   registerSiteHook(fastify, siteKeys);
+  // After tenancy and authentication, before anything answers: rate limits, CORS, no batches.
+  await registerRequestLimits(fastify, requestLimitsOptions(config, app, HEALTH_PATHS));
   // After tenancy and authentication, before Apollo: cacheable queries answered whole.
   installResponseCache(fastify, config, app.get(CACHE_STORE), app.get(PersistedQueryStore));
-
 
   // Theme assets of the request's own tenant: /theme/assets/logo.svg → tenants/<slug>/theme/assets/logo.svg.
   await fastify.register(fastifyStatic, { root: config.tenantsDir, serve: false });

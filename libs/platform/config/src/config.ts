@@ -72,6 +72,17 @@ const schema = z.object({
   IMPORT_SPOOL_DIR: z.string().optional(),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(200 * 1024 * 1024),
   IMPORT_STALE_AFTER_S: z.coerce.number().int().min(5).max(86_400).default(120),
+  // Abuse limits (docs/security.md): GraphQL shape, rate limits, security headers.
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(12),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(10_000),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(20),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(3000),
+  GRAPHQL_INTROSPECTION: boolean.optional(),
+  RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  RATE_LIMIT_TENANT: z.coerce.number().int().min(0).optional(),
+  RATE_LIMIT_IP: z.coerce.number().int().min(0).optional(),
+  RATE_LIMIT_ACCOUNT: z.coerce.number().int().min(0).optional(),
+  HSTS_MAX_AGE_S: z.coerce.number().int().min(0).optional(),
   RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
   RESPONSE_CACHE_SHARED: z.enum(['on', 'off']).default('off'),
   RESPONSE_CACHE_TTL_S: z.coerce.number().int().min(1).max(3600).default(60),
@@ -120,7 +131,26 @@ export interface AppConfig {
     shutdownGraceMs: number;
     shutdownDelayMs: number;
   };
-  graphql: { maxFirst: number; introspection: boolean };
+  /**
+   * GraphQL limits of both endpoints (docs/security.md). `introspection` off also hides field
+   * suggestions ("Did you mean …") from errors.
+   */
+  graphql: {
+    maxFirst: number;
+    introspection: boolean;
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    maxTokens: number;
+  };
+  /**
+   * Requests per `windowS` seconds per tenant, per client address and per account (buyer or
+   * admin); 0 turns one off. Defaults: 30,000 / 1,800 / 1,200 a minute; all off under
+   * NODE_ENV=test unless set.
+   */
+  rateLimit: { windowS: number; perTenant: number; perIp: number; perAccount: number };
+  /** Strict-Transport-Security max-age (0: no header; default 180 days in production only). */
+  hstsMaxAgeS: number;
   bodyLimitBytes: number;
   /**
    * Access tokens: HS256 key (null: the installation's random key from the database, shared by
@@ -233,7 +263,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     },
-    graphql: { maxFirst: e.GRAPHQL_MAX_FIRST, introspection: e.NODE_ENV !== 'production' },
+    graphql: {
+      maxFirst: e.GRAPHQL_MAX_FIRST,
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+    },
+    rateLimit: {
+      windowS: e.RATE_LIMIT_WINDOW_S,
+      perTenant: e.RATE_LIMIT_TENANT ?? (e.NODE_ENV === 'test' ? 0 : 30_000),
+      perIp: e.RATE_LIMIT_IP ?? (e.NODE_ENV === 'test' ? 0 : 1800),
+      perAccount: e.RATE_LIMIT_ACCOUNT ?? (e.NODE_ENV === 'test' ? 0 : 1200),
+    },
+    hstsMaxAgeS: e.HSTS_MAX_AGE_S ?? (e.NODE_ENV === 'production' ? 15_552_000 : 0),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     outbox: {

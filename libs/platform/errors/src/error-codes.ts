@@ -20,7 +20,13 @@ export const ERROR_HTTP_STATUS = {
   SHIPPING_UNAVAILABLE: 422,
   /** The quote's offer is no longer valid. */
   QUOTE_EXPIRED: 409,
+  /** A GraphQL document over a limit: `limit` (depth, cost, aliases, tokens), `max`, `actual`. */
   QUERY_TOO_COMPLEX: 400,
+  /** A JSON array of GraphQL operations in one request: send them one by one. */
+  BATCHING_NOT_ALLOWED: 400,
+  /** A browser request from an origin that is not one of the host's own (docs/security.md). */
+  ORIGIN_NOT_ALLOWED: 403,
+  /** Too many requests of a tenant, client address or account: `Retry-After` says when again. */
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,

@@ -12,6 +12,9 @@ const PASS_THROUGH_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/** graphql's syntax error for a document over the parser's `maxTokens` ("more that" in graphql 16). */
+const TOO_MANY_TOKENS = /Document contains more tha[nt] (\d+) tokens/;
+
 export type ErrorLogger = (error: unknown) => void;
 
 /**
@@ -34,6 +37,15 @@ export function formatGraphQLError(
     };
   }
   const code = formatted.extensions?.code;
+  // graphql's parser gave up at its maxTokens (Apollo's parseOptions): a limit, not a typo.
+  const tokens = code === 'GRAPHQL_PARSE_FAILED' && TOO_MANY_TOKENS.exec(formatted.message);
+  if (tokens) {
+    const max = Number(tokens[1]);
+    return {
+      message: `The query document is too long: at most ${max} tokens. Send a shorter query.`,
+      extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', max },
+    };
+  }
   if (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
     return { message: formatted.message, locations: formatted.locations, extensions: { code } };
   }

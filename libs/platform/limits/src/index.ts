@@ -1,0 +1,2 @@
+export * from './graphql-limits';
+export * from './http-limits';
