@@ -31,7 +31,7 @@ const schema = z.object({
   VITRINE_DEMO_PASSWORD: z.string().min(12).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().optional(),
   METRICS_TENANT_LABELS_MAX: z.coerce.number().int().min(0).max(1000).default(50),
   READY_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1000),
@@ -115,7 +115,7 @@ export interface AppConfig {
   /**
    * Logs, metrics, probes and shutdown (docs/operations.md). `logFormat`: `json` lines, or
    * `pretty` for a person (development). `metricsPort`: Prometheus /metrics on its own port
-   * (0: none), bound to `metricsHost` (default HOST). `tenantLabelsMax`: per-tenant series only
+   * (0: none; default 9464, 0 under NODE_ENV=test), bound to `metricsHost` (default HOST). `tenantLabelsMax`: per-tenant series only
    * while at most this many tenants were seen (0: never). `readyTimeoutMs`: each /readyz check;
    * `readyRequiresRedis`: a Redis outage makes /readyz 503 (default: reported, still ready —
    * the API serves from the database). `shutdownGraceMs`: longest drain after SIGTERM;
@@ -255,7 +255,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.LOG_LEVEL,
     observability: {
       logFormat: e.LOG_FORMAT,
-      metricsPort: e.METRICS_PORT,
+      // 9464; none under NODE_ENV=test, where many processes share the machine.
+      metricsPort: e.METRICS_PORT ?? (e.NODE_ENV === 'test' ? 0 : 9464),
       metricsHost: e.METRICS_HOST ?? e.HOST,
       tenantLabelsMax: e.METRICS_TENANT_LABELS_MAX,
       readyTimeoutMs: e.READY_TIMEOUT_MS,
