@@ -127,7 +127,8 @@ export function buildProgram(
   ).action(
     act(cli, async (out) => {
       const c = cli.config();
-      const ds = await createDataSource(c.database);
+      // As the owner (DATABASE_MIGRATION_URL when set), which then grants the runtime role.
+      const ds = await createDataSource(c.database, { purpose: 'migrate' });
       let applied: string[];
       try {
         applied = await pendingMigrations(ds);

@@ -16,6 +16,12 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().url().optional(),
+  DATABASE_MIGRATION_URL: z.string().url().optional(),
+  DATABASE_RUNTIME_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a role name: lower-case letters, digits, underscores')
+    .optional(),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   VITRINE_DATA_DIR: z.string().default('.vitrine'),
   REDIS_URL: z.string().url().optional(),
   CACHE_PREFIX: z
@@ -91,7 +97,18 @@ const schema = z.object({
 });
 
 export type DatabaseConfig =
-  { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  | {
+      kind: 'postgres';
+      /** The runtime connection: a role that owns nothing and has no BYPASSRLS (docs/isolation.md). */
+      url: string;
+      /** The owner's connection, for migrations only (DATABASE_MIGRATION_URL); else `url`. */
+      migrationUrl?: string;
+      /** Role the migration step grants the runtime's privileges to (default: `url`'s user when `migrationUrl` is set). */
+      runtimeRole?: string;
+      /** How long to wait for a new connection before failing the request (503). */
+      connectTimeoutMs?: number;
+    }
+  | { kind: 'pglite'; dataDir: string };
 
 /** The validated configuration of one process. Built once from the environment. */
 export interface AppConfig {
@@ -211,6 +228,27 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
+/**
+ * PostgreSQL with two roles (docs/isolation.md): the application connects with `url` as the
+ * runtime role; migrations connect with `migrationUrl` as the owner and grant the runtime role
+ * its privileges (DATABASE_RUNTIME_ROLE, by default the user of DATABASE_URL).
+ */
+function postgresConfig(
+  url: string,
+  migrationUrl: string | undefined,
+  runtimeRole: string | undefined,
+  connectTimeoutMs: number,
+): DatabaseConfig {
+  const user = decodeURIComponent(new URL(url).username);
+  return {
+    kind: 'postgres',
+    url,
+    connectTimeoutMs,
+    ...(migrationUrl ? { migrationUrl } : {}),
+    ...(runtimeRole || (migrationUrl && user) ? { runtimeRole: runtimeRole ?? user } : {}),
+  };
+}
+
 /** The demo users' password in development (printed in the start banner; never in production). */
 export const DEV_DEMO_PASSWORD = 'vitrine-demo-only';
 
@@ -230,7 +268,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'Invalid environment configuration:\n  VITRINE_DEMO_PASSWORD: development only; unset it in production',
     );
   const database: DatabaseConfig = e.DATABASE_URL
-    ? { kind: 'postgres', url: e.DATABASE_URL }
+    ? postgresConfig(
+        e.DATABASE_URL,
+        e.DATABASE_MIGRATION_URL,
+        e.DATABASE_RUNTIME_ROLE,
+        e.DATABASE_CONNECT_TIMEOUT_MS,
+      )
     : { kind: 'pglite', dataDir: resolve(cwd, e.VITRINE_DATA_DIR, 'pgdata') };
   return {
     env: e.NODE_ENV,

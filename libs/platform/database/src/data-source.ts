@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '@vitrine/config';
 import { lockDataDir } from './data-dir-lock';
 import { MIGRATIONS } from './migrations';
 import { openPGlite, pgliteDriver } from './pglite-pool';
+import { enterRuntimeRole, grantRuntimeRole, installAnalyzeFunction } from './runtime-role';
 
 export interface DataSourceOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -13,6 +14,11 @@ export interface DataSourceOptions {
   /** An already open PGlite (tests share one in memory). */
   pglite?: PGlite;
   poolSize?: number;
+  /**
+   * `migrate`: connect as the owner (DATABASE_MIGRATION_URL when set) to run migrations and
+   * grant the runtime role; `runtime` (default): the application's own connection.
+   */
+  purpose?: 'runtime' | 'migrate';
 }
 
 /**
@@ -35,9 +41,12 @@ export async function createDataSource(
   if (db.kind === 'postgres') {
     ds = new DataSource({
       ...common,
-      url: db.url,
+      url: options.purpose === 'migrate' ? (db.migrationUrl ?? db.url) : db.url,
       poolSize: options.poolSize ?? 10,
       applicationName: 'vitrine',
+      // Fail a request fast (503, see isDatabaseUnavailable) instead of queueing it behind a
+      // server that does not answer; the pool reconnects by itself once it does.
+      extra: { connectionTimeoutMillis: db.connectTimeoutMs ?? 5000 },
     });
   } else {
     let pglite = options.pglite;
@@ -70,9 +79,24 @@ export async function ensureSchema(
   ds: DataSource,
   db: DatabaseConfig,
   migrateIfBehind = db.kind === 'pglite',
+  /**
+   * PGlite: switch the session to the runtime role after migrating (default). Test databases
+   * keep the superuser session unless they ask for it (createTestDatabase's `runtimeRole`).
+   */
+  options: { runtimeRole?: boolean } = {},
 ): Promise<void> {
   if (migrateIfBehind) {
+    if (db.kind === 'pglite') {
+      // The one session may already run as the runtime role (a second ensureSchema).
+      await ds.query('RESET ROLE');
+      await ds.runMigrations({ transaction: 'each' });
+      if (options.runtimeRole ?? true) await enterRuntimeRole(ds);
+      else await installAnalyzeFunction(ds);
+      return;
+    }
     await ds.runMigrations({ transaction: 'each' });
+    if (db.runtimeRole) await grantRuntimeRole(ds, db.runtimeRole);
+    else await installAnalyzeFunction(ds);
     return;
   }
   if (await ds.showMigrations()) {

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '@vitrine/config';
 import { createDataSource, ensureSchema, type DataSourceOptions } from './data-source';
+import { checkRuntimeRole } from './runtime-role';
 import { DATA_SOURCE, TenantDb } from './tenant-db';
 
 export interface DatabaseModuleOptions extends DataSourceOptions {
@@ -33,6 +34,7 @@ export class DatabaseModule {
             if (options.dataSource) return options.dataSource;
             const ds = await createDataSource(options.config, options);
             await ensureSchema(ds, options.config);
+            await checkRuntimeRole(ds, options.config);
             return ds;
           },
         },

@@ -4,3 +4,4 @@ export * from './database.module';
 export * from './tenant-db';
 export * from './pglite-pool';
 export { MIGRATIONS } from './migrations';
+export * from './runtime-role';

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { ANALYZE_FUNCTION } from './runtime-role';
 
 const openUnits = new AsyncLocalStorage<boolean>();
 
@@ -81,7 +82,13 @@ export class TenantDb {
   async refreshStatistics(tables: readonly string[]): Promise<void> {
     for (const table of tables) {
       if (!/^[a-z_]+$/.test(table)) throw new Error(`Not a table name: ${table}`);
-      await this.ds.query(`ANALYZE ${table}`);
+      // The runtime role owns no table: ANALYZE through the owner's function (runtime-role.ts).
+      // A schema migrated before the function existed: ANALYZE directly (owners only).
+      await this.ds
+        .query(`SELECT ${ANALYZE_FUNCTION}($1)`, [table])
+        .catch((err: { code?: string }) =>
+          err.code === '42883' ? this.ds.query(`ANALYZE ${table}`) : Promise.reject(err),
+        );
     }
   }
 

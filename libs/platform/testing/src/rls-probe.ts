@@ -14,13 +14,19 @@ export async function asTenantRuntime<T>(
   tables: readonly string[],
   fn: (em: EntityManager) => Promise<T>,
 ): Promise<T> {
-  await ds.query(`DO $$ BEGIN CREATE ROLE ${RLS_PROBE_ROLE} NOLOGIN;
-    EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
-  await ds.query(`GRANT USAGE ON SCHEMA public TO ${RLS_PROBE_ROLE}`);
-  for (const table of tables) {
-    if (!/^[a-z_]+$/.test(table)) throw new Error(`Not a table name: ${table}`);
-    await ds.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${RLS_PROBE_ROLE}`);
-  }
+  // As the session's own user (a superuser in tests): the embedded database's session runs as
+  // the runtime role after its migrations, which may neither create roles nor grant.
+  await ds.transaction(async (em) => {
+    const [{ user }] = (await em.query(`SELECT session_user AS user`)) as Array<{ user: string }>;
+    await em.query(`SET LOCAL ROLE "${user.replace(/"/g, '""')}"`);
+    await em.query(`DO $$ BEGIN CREATE ROLE ${RLS_PROBE_ROLE} NOLOGIN;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+    await em.query(`GRANT USAGE ON SCHEMA public TO ${RLS_PROBE_ROLE}`);
+    for (const table of tables) {
+      if (!/^[a-z_]+$/.test(table)) throw new Error(`Not a table name: ${table}`);
+      await em.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${RLS_PROBE_ROLE}`);
+    }
+  });
   return ds.transaction(async (em) => {
     await em.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
     await em.query(`SET LOCAL ROLE ${RLS_PROBE_ROLE}`);

@@ -15,12 +15,20 @@ export interface TestDatabase {
  * A fresh, migrated database for one test file: a new database on the PostgreSQL server of
  * DATABASE_URL when set (CI), an in-memory PGlite otherwise. Nothing is shared between files.
  */
-export async function createTestDatabase(options: DataSourceOptions = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: DataSourceOptions & {
+    /**
+     * PGlite: run the session as the runtime role after migrating, as the application does
+     * (row-level security applies). Off by default: test setup often writes rows with raw SQL.
+     */
+    runtimeRole?: boolean;
+  } = {},
+): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const config: DatabaseConfig = { kind: 'pglite', dataDir: 'memory://' };
     const dataSource = await createDataSource(config, options);
-    await ensureSchema(dataSource, config, true);
+    await ensureSchema(dataSource, config, true, { runtimeRole: options.runtimeRole ?? false });
     return { config, dataSource, close: () => dataSource.destroy() };
   }
   const name = `vitrine_test_${process.pid}_${randomBytes(4).toString('hex')}`;
