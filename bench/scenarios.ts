@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { BenchFlags } from './flags';
 
 /** The JSON body of a GraphQL-over-HTTP POST. */
 export interface GraphQLRequest {
   query: string;
   variables?: Record<string, unknown>;
+  /** e.g. `{ persistedQuery: { version: 1, sha256Hash } }` to register a persisted query. */
+  extensions?: Record<string, unknown>;
 }
 
 /** What a scenario may use while it prepares, before any load is generated. */
@@ -366,7 +369,36 @@ export const SCENARIOS: readonly Scenario[] = [
       return `/p/${encodeURIComponent(slug)}`;
     },
   },
+  {
+    name: 'catalog-page-apq-get',
+    description:
+      "the public shop's catalog page, anonymous, as a CDN fetches it: GET by persisted-query hash",
+    host: HOSTS.publicShop,
+    method: 'GET',
+    path: persistedQueryPath(CATALOG_PAGE_QUERY).path,
+    // Apollo's CSRF prevention wants a header a browser cannot send without a preflight.
+    headers: { 'apollo-require-preflight': 'true' },
+    check: pricedPage('none'),
+    resolvePath: async (ctx) => {
+      const { hash, path } = persistedQueryPath(CATALOG_PAGE_QUERY);
+      await ctx.graphql(HOSTS.publicShop, {
+        query: CATALOG_PAGE_QUERY,
+        extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+      });
+      return path;
+    },
+  },
 ];
+
+/**
+ * The path of a GET of a persisted query by its hash alone (what a CDN caches): the query must
+ * have been registered first (a POST with the text and the hash).
+ */
+export function persistedQueryPath(query: string): { hash: string; path: string } {
+  const hash = createHash('sha256').update(query).digest('hex');
+  const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } });
+  return { hash, path: `/graphql?extensions=${encodeURIComponent(extensions)}` };
+}
 
 /**
  * The scenarios to run, in list order: all of them for an empty filter, otherwise the named
