@@ -8,6 +8,7 @@ import {
   isObjectType,
   isUnionType,
   type GraphQLNamedType,
+  type GraphQLType,
 } from 'graphql';
 import { CACHEABLE_ROOT_FIELDS, decide, documentId } from './document-policy';
 
@@ -96,8 +97,9 @@ describe('response cache: which documents may be cached', () => {
       seen.add(type.name);
       if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type))
         for (const field of Object.values(type.getFields())) {
-          visit(getNamedType(field.type));
-          for (const arg of 'args' in field ? field.args : []) visit(getNamedType(arg.type));
+          visit(getNamedType(field.type as GraphQLType));
+          for (const arg of 'args' in field ? field.args : [])
+            visit(getNamedType(arg.type as GraphQLType));
         }
       if (isUnionType(type)) type.getTypes().forEach(visit);
     };
