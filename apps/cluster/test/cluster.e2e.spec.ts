@@ -114,6 +114,7 @@ const call = (port: number, o: Parameters<typeof httpRequest>[1]): Promise<HttpR
       throw new Error(
         `the local cluster needs PostgreSQL (${SERVER_URL}) and Redis (${REDIS_URL}) running`,
       );
+    const t0 = Date.now();
     execFileSync(
       join(REPO, 'node_modules/.bin/swc'),
       [
@@ -132,6 +133,7 @@ const call = (port: number, o: Parameters<typeof httpRequest>[1]): Promise<HttpR
       ],
       { cwd: REPO, stdio: 'inherit' },
     );
+    const t1 = Date.now();
     cluster = await startCluster({
       root: REPO,
       dist: build,
@@ -148,6 +150,9 @@ const call = (port: number, o: Parameters<typeof httpRequest>[1]): Promise<HttpR
       nginx: nginx!,
       onLine: (name, line) => output.push(`[${name}] ${line}`),
     });
+    process.stderr.write(
+      `cluster: compiled and started in ${((Date.now() - t0) / 1000).toFixed(1)} s (compile ${((t1 - t0) / 1000).toFixed(1)} s)\n`,
+    );
   }, 90_000);
 
   afterAll(async () => {
