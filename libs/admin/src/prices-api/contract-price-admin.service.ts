@@ -20,7 +20,7 @@ import {
   firstKeys,
   parseKeys,
   refusal,
-  rejectProblems,
+  writePricesOrRefuse,
   validatePrices,
 } from './price-input';
 import { pricePage, unknownSkus, type StoredPriceRow } from './price-rows';
@@ -117,17 +117,13 @@ export class ContractPriceAdminService {
       const { result, tenantIds } = await this.db.run({ tenantId: tenant.id }, async (em) => {
         const companyId = await this.company(em, tenant, code, true);
         if (problems.length) throw refusal(problems, 'The contract prices were refused');
-        if (rows.length === 0)
-          return { result: { created: 0, updated: 0, unchanged: 0 }, tenantIds: [] as string[] };
-        const before = await this.count(em, tenant.id, companyId);
-        const { outcome, tenantIds } = await this.importer.writeRows(em, rows);
-        if (outcome.rejects.length)
-          throw refusal(rejectProblems(outcome.rejects), 'The contract prices were refused');
-        const result = {
-          created: outcome.created,
-          updated: outcome.updated,
-          unchanged: outcome.unchanged,
-        };
+        const before = rows.length ? await this.count(em, tenant.id, companyId) : 0;
+        const { result, tenantIds } = await writePricesOrRefuse(
+          this.importer,
+          em,
+          rows,
+          'The contract prices were refused',
+        );
         if (result.created + result.updated > 0)
           await audit(
             em,

@@ -1,6 +1,8 @@
 import { normalizeSku, type RowReject } from '@vitrine/catalog';
+import type { EntityManager } from 'typeorm';
 import { VitrineError } from '@vitrine/errors';
 import {
+  type PriceImporter,
   formatEdge,
   parseValidityEdge,
   priceKey,
@@ -243,4 +245,28 @@ export function edgeDate(ms: string | number | null): Date | null {
 /** SQL: a timestamptz column as epoch ms, NULL when infinite (an open end). */
 export function edgeMs(column: string): string {
   return `CASE WHEN isfinite(${column}) THEN (extract(epoch FROM ${column}) * 1000)::bigint END`;
+}
+
+/** What a set-prices call answers. */
+export interface PriceWriteCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Writes validated rows with the import's writer in the caller's transaction, or refuses the
+ * whole call (`what`: the refusal's opening words) with the writer's rejects as problems.
+ */
+export async function writePricesOrRefuse(
+  importer: PriceImporter,
+  em: EntityManager,
+  rows: PriceRow[],
+  what: string,
+): Promise<{ result: PriceWriteCounts; tenantIds: string[] }> {
+  if (rows.length === 0) return { result: { created: 0, updated: 0, unchanged: 0 }, tenantIds: [] };
+  const { outcome, tenantIds } = await importer.writeRows(em, rows);
+  if (outcome.rejects.length) throw refusal(rejectProblems(outcome.rejects), what);
+  const { created, updated, unchanged } = outcome;
+  return { result: { created, updated, unchanged }, tenantIds };
 }

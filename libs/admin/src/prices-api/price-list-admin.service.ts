@@ -37,7 +37,7 @@ import {
   firstKeys,
   parseKeys,
   refusal,
-  rejectProblems,
+  writePricesOrRefuse,
   validatePrices,
   type Problem,
 } from './price-input';
@@ -253,16 +253,12 @@ export class PriceListAdminService {
           dict,
         );
         if (problems.length) throw refusal(problems, 'The prices were refused');
-        if (rows.length === 0)
-          return { result: { created: 0, updated: 0, unchanged: 0 }, tenantIds: [] };
-        const { outcome, tenantIds } = await this.importer.writeRows(em, rows);
-        if (outcome.rejects.length)
-          throw refusal(rejectProblems(outcome.rejects), 'The prices were refused');
-        const result = {
-          created: outcome.created,
-          updated: outcome.updated,
-          unchanged: outcome.unchanged,
-        };
+        const { result, tenantIds } = await writePricesOrRefuse(
+          this.importer,
+          em,
+          rows,
+          'The prices were refused',
+        );
         if (result.created + result.updated > 0)
           await audit(
             em,
