@@ -36,7 +36,7 @@ const schema = z.object({
   VITRINE_SEED_ON_START: boolean.optional(),
   VITRINE_DEMO_PASSWORD: z.string().min(12).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().optional(),
   METRICS_TENANT_LABELS_MAX: z.coerce.number().int().min(0).max(1000).default(50),
@@ -297,7 +297,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     logLevel: e.LOG_LEVEL,
     observability: {
-      logFormat: e.LOG_FORMAT,
+      // One readable line per entry for `npm start` (development); JSON everywhere else.
+      logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
       // 9464; none under NODE_ENV=test, where many processes share the machine.
       metricsPort: e.METRICS_PORT ?? (e.NODE_ENV === 'test' ? 0 : 9464),
       metricsHost: e.METRICS_HOST ?? e.HOST,
