@@ -1,5 +1,6 @@
 import { AdminAccountService, AdminTokenService } from '@vitrine/admin';
 import { MemoryBus } from '@vitrine/cache';
+import { TenantDirectory } from '@vitrine/tenancy';
 import { gql, httpRequest, type GraphQLResult, type TestDatabase } from '@vitrine/testing';
 import {
   buyerHeaders,
@@ -80,7 +81,24 @@ describe('price lists and contract prices (admin API, end to end)', () => {
     (res.errors?.[0]?.extensions?.problems ?? []) as Problem[];
 
   /** What a buyer of jansen-bouw pays for one piece of `s` (and 25), on instance `app`. */
+  /**
+   * Waits until `other` has received every tenant change `api` published so far: a change is
+   * seen on another instance within one pub/sub round trip, not synchronously. A marker
+   * published after them arrives after them (pub/sub keeps the order of one channel).
+   */
+  async function changesArrived(): Promise<void> {
+    const directory = other.app.get(TenantDirectory);
+    await new Promise<void>((resolve) => {
+      const stop = directory.onChange(() => {
+        stop();
+        resolve();
+      });
+      void api.app.get(TenantDirectory).invalidate([]);
+    });
+  }
+
   async function buyerPrice(s: string, app = other): Promise<{ one: Price; tier25: Price }> {
+    if (app === other) await changesArrived();
     const res = await gql<{ lookupSkus: Array<{ variant: { price: Price; tier25: Price } }> }>(
       app.port,
       JANSEN,
