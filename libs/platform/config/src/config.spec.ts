@@ -15,7 +15,11 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://u@127.0.0.1:5432/vitrine',
       TRUSTED_PROXIES: '10.0.0.1, 127.0.0.1',
     });
-    expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/vitrine' });
+    expect(c.database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@127.0.0.1:5432/vitrine',
+      connectTimeoutMs: 5000,
+    });
     expect(c.demo.seedOnStart).toBe(false);
     expect(c.trustedProxies).toEqual(['10.0.0.1', '127.0.0.1']);
   });
