@@ -1,6 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorBody, VitrineError, type ErrorCode } from '@vitrine/errors';
+import {
+  errorBody,
+  isDatabaseUnavailable,
+  serviceUnavailable,
+  UNAVAILABLE_RETRY_AFTER_S,
+  VitrineError,
+  type ErrorCode,
+} from '@vitrine/errors';
 
 /**
  * Errors of plain HTTP routes, body parsing and unknown paths, answered in the same shape and
@@ -34,6 +41,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       exception,
       `${request.method} ${request.url.split('?', 1)[0]}`,
     );
+    // The database is down (tenant lookup, page data): fail fast and say when to come back.
+    if (status === 503) void reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
     const page = this.htmlPage(request, status, status >= 500 ? '' : message, code, exception);
     if (page !== null)
       return reply
@@ -50,6 +59,10 @@ export class HttpErrorFilter implements ExceptionFilter {
   private describe(exception: unknown, where: string): [number, ErrorCode, string] {
     if (exception instanceof VitrineError)
       return [exception.httpStatus, exception.code, exception.message];
+    if (isDatabaseUnavailable(exception)) {
+      const unavailable = serviceUnavailable();
+      return [503, unavailable.code, unavailable.message];
+    }
     // Nest wraps Fastify's own errors (body too large, no parser for the content type) in HttpExceptions.
     const status =
       exception instanceof HttpException

@@ -26,6 +26,11 @@ export interface CacheStore {
   close(): Promise<void>;
   /** A round trip to the backing service, failing when it is down (readiness); memory: none. */
   ping?(): Promise<void>;
+  /**
+   * Redis only: `listener` runs when pub/sub is back after an outage, during which published
+   * messages were lost; callers that cache drop what they hold. Returns an unsubscribe.
+   */
+  onResume?(listener: () => void): () => void;
 }
 
 /** Injection token of the process's CacheStore. */

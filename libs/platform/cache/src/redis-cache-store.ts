@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
+import { cacheErrorsCounter, markDegraded } from './cache-health';
 import { CacheStore, DEFAULT_CACHE_PREFIX } from './cache-store';
 
 /**
@@ -14,6 +15,10 @@ export class RedisCacheStore implements CacheStore {
   private subscriber: Redis | null = null;
   private readonly handlers = new Map<string, Set<(message: string) => void>>();
   private lastErrorLog = 0;
+  /** Redis was lost since the last `ready` (logged once, metric raised). */
+  private degraded = false;
+  private readonly resumeListeners = new Set<() => void>();
+  private subscriberLost = false;
 
   constructor(
     private readonly url: string,
@@ -26,7 +31,33 @@ export class RedisCacheStore implements CacheStore {
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     this.client.on('error', (err: Error) => this.warn('connection', err));
+    // Degraded from the moment the connection drops (commands fail fast, no offline queue) until
+    // it is ready again: reconnection is ioredis's, with the retry strategy above.
+    this.client.on('close', () => this.setDegraded(true));
+    this.client.on('ready', () => this.setDegraded(false));
   }
+
+  /**
+   * Called when the pub/sub connection is back after an outage: messages published meanwhile
+   * were lost, so subscribers that cache should forget what they hold (TenantDirectory does).
+   */
+  onResume(listener: () => void): () => void {
+    this.resumeListeners.add(listener);
+    return () => this.resumeListeners.delete(listener);
+  }
+
+  private setDegraded(degraded: boolean): void {
+    if (degraded === this.degraded || (degraded && this.closing)) return;
+    this.degraded = degraded;
+    markDegraded(this, degraded);
+    if (degraded)
+      this.log.warn(
+        `Redis at ${redact(this.url)} is unreachable: serving from the database without the shared cache (degraded) until it is back`,
+      );
+    else this.log.log(`Redis at ${redact(this.url)} is back: shared cache resumed`);
+  }
+
+  private closing = false;
 
   /** Resolves once the connection is up (or rejects after `timeoutMs`). */
   async ready(timeoutMs = 5000): Promise<void> {
@@ -147,6 +178,8 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    markDegraded(this, false);
     this.client.disconnect();
     this.subscriber?.disconnect();
   }
@@ -155,6 +188,14 @@ export class RedisCacheStore implements CacheStore {
     // ioredis re-subscribes by itself after a reconnect.
     const sub = new Redis(this.url, { retryStrategy: (times) => Math.min(times * 200, 2000) });
     sub.on('error', (err: Error) => this.warn('subscriber', err));
+    sub.on('close', () => {
+      this.subscriberLost = !this.closing;
+    });
+    sub.on('ready', () => {
+      if (!this.subscriberLost) return;
+      this.subscriberLost = false;
+      for (const listener of this.resumeListeners) listener();
+    });
     sub.on('message', (channel: string, message: string) => {
       for (const handler of this.handlers.get(channel) ?? []) handler(message);
     });
@@ -163,6 +204,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   private warn(op: string, err: unknown): void {
+    cacheErrorsCounter.inc({ op });
     // At most one line per second while Redis is down: a flood of identical lines helps nobody.
     const now = Date.now();
     if (now - this.lastErrorLog < 1000) return;

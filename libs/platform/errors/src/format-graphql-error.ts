@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
 import { VitrineError } from './vitrine-error';
 
 /** Apollo's own codes for requests that never reached a resolver; they are safe to pass on. */
@@ -27,7 +28,10 @@ export function formatGraphQLError(
   error: unknown,
   log: ErrorLogger,
 ): GraphQLFormattedError {
-  const original = unwrap(error);
+  let original = unwrap(error);
+  // The database is down: a retryable 503 (http-status.plugin), not a bug.
+  if (!(original instanceof VitrineError) && isDatabaseUnavailable(original))
+    original = serviceUnavailable();
   if (original instanceof VitrineError) {
     return {
       message: original.message,

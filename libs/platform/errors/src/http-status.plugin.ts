@@ -24,6 +24,7 @@ export const httpStatusPlugin: ApolloServerPlugin = {
           httpStatusFor(String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
         );
         if (statuses.every((s) => s >= 400 && s < 500)) response.http.status = statuses[0];
+        else if (statuses.every((s) => s === 503)) response.http.status = 503;
       },
     };
   },

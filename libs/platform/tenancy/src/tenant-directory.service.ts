@@ -45,6 +45,8 @@ export class TenantDirectory implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     this.version = Number((await this.cache.get(VERSION_KEY)) ?? 0);
     this.unsubscribe = await this.cache.subscribe(CHANNEL, (raw) => this.onMessage(raw));
+    // Changes published while Redis was down never arrived: forget every tenant once it is back.
+    this.cache.onResume?.(() => this.local.clear());
   }
 
   async onApplicationShutdown(): Promise<void> {
