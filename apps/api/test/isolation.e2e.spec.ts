@@ -10,6 +10,7 @@ import {
   runtimeRoleProblems,
   TenantDb,
 } from '@vitrine/database';
+import { formatDecimal } from '@vitrine/pricing';
 import { gql, type TestDatabase } from '@vitrine/testing';
 import { ENTITIES } from '../src/app.module';
 import { companyUser, seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
@@ -145,7 +146,7 @@ describe('isolation: runtime role, row-level security, two tenants and two compa
           tenantId: t.id,
           token: '',
           sku: pick.sku,
-          amount: (minor / 100).toFixed(2),
+          amount: formatDecimal(minor, t.currency),
           orders: new Set(),
         });
       }

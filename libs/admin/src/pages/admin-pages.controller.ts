@@ -1,13 +1,14 @@
 import { Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { httpStatusFor, VitrineError } from '@vitrine/errors';
+import type { AdminIdentity } from '@vitrine/tenancy';
 import { AdminLoginService } from '../accounts/admin-login.service';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { ADMIN_PAGES } from './admin-page-paths';
 import { AdminPageRenderer } from './admin-page-renderer';
 import { AdminPageSessions, type AdminPageVisitor } from './admin-page-session.service';
 import { AdminPagesService } from './admin-pages.service';
-import { AdminTenantListsService } from './admin-tenant-lists.service';
+import { AdminTenantListsService, type TenantListPage } from './admin-tenant-lists.service';
 import { field, filled } from './page-query';
 
 /** The admin host's port as the visitor typed it (the microsites are served on the same). */
@@ -120,54 +121,55 @@ export class AdminPagesController {
   }
 
   @Get('/admin/tenants/:slug/orders')
-  async orders(
+  orders(
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
     @Param('slug') slug: string,
     @Query('status') status: unknown,
     @Query('after') after: unknown,
   ): Promise<FastifyReply> {
-    const visitor = await this.visitor(req, reply);
-    if (!visitor.admin) return reply.redirect(ADMIN_PAGES.login, 303);
-    const view = await this.lists.orderList(visitor.admin, slug, {
-      status: filled(status),
-      after: filled(after),
-    });
-    return this.renderer.send(reply, 200, 'orders', visitor, `Orders · ${view.tenant.name}`, {
-      ...view,
-    });
+    return this.listPage(req, reply, 'orders', 'Orders', (admin) =>
+      this.lists.orderList(admin, slug, { status: filled(status), after: filled(after) }),
+    );
   }
 
   @Get('/admin/tenants/:slug/quotes')
-  async quotes(
+  quotes(
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
     @Param('slug') slug: string,
     @Query('status') status: unknown,
     @Query('after') after: unknown,
   ): Promise<FastifyReply> {
-    const visitor = await this.visitor(req, reply);
-    if (!visitor.admin) return reply.redirect(ADMIN_PAGES.login, 303);
-    const view = await this.lists.quoteList(visitor.admin, slug, {
-      status: filled(status),
-      after: filled(after),
-    });
-    return this.renderer.send(reply, 200, 'quotes', visitor, `Quotes · ${view.tenant.name}`, {
-      ...view,
-    });
+    return this.listPage(req, reply, 'quotes', 'Quotes', (admin) =>
+      this.lists.quoteList(admin, slug, { status: filled(status), after: filled(after) }),
+    );
   }
 
   @Get('/admin/tenants/:slug/audit')
-  async auditLog(
+  auditLog(
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
     @Param('slug') slug: string,
     @Query('after') after: unknown,
   ): Promise<FastifyReply> {
+    return this.listPage(req, reply, 'audit', 'Audit log', (admin) =>
+      this.lists.auditList(admin, slug, { after: filled(after) }),
+    );
+  }
+
+  /** One of a tenant's read-only lists: signed in, one service call, one template. */
+  private async listPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    template: 'orders' | 'quotes' | 'audit',
+    title: string,
+    load: (admin: AdminIdentity) => Promise<TenantListPage<unknown>>,
+  ): Promise<FastifyReply> {
     const visitor = await this.visitor(req, reply);
     if (!visitor.admin) return reply.redirect(ADMIN_PAGES.login, 303);
-    const view = await this.lists.auditList(visitor.admin, slug, { after: filled(after) });
-    return this.renderer.send(reply, 200, 'audit', visitor, `Audit log · ${view.tenant.name}`, {
+    const view = await load(visitor.admin);
+    return this.renderer.send(reply, 200, template, visitor, `${title} · ${view.tenant.name}`, {
       ...view,
     });
   }
