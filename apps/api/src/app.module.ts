@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -87,6 +88,9 @@ function graphqlOptions(
     formatError: (formatted, error) =>
       formatGraphQLError(formatted, error, (e) => errorLog.error(e)),
     plugins: [
+      // Apollo's cache-control plugin wraps every field resolver to collect hints we do not use
+      // (the response cache sets Cache-Control, docs/caching.md): a tenth of an uncached page.
+      ApolloServerPluginCacheControlDisabled(),
       httpStatusPlugin,
       costLimitPlugin(config.graphql.maxCost),
       graphqlObservabilityPlugin,

@@ -191,6 +191,17 @@ describe('imports as jobs (admin API, end to end)', () => {
       'IMPJ-001,impj-schroef,schroeven,Fixtra,Jobschroef 4x40,Job screw 4x40,,100,PCE,1,12.50',
       'IMPJ-002,impj-schroef,schroeven,Fixtra,Jobschroef 5x50,Job screw 5x50,,50,PCE,1,13.10',
     ].join('\n');
+    // Asked (and cached by the response cache) before the import: not there yet.
+    const query = `query($s: String!) { product(sku: $s) { name variants { sku } } }`;
+    const jansenBuyer = await buyerHeaders(api, 'jansen-bouw');
+    const before = await gql<{ product: unknown }>(
+      api.port,
+      JANSEN,
+      query,
+      { s: 'IMPJ-002' },
+      jansenBuyer,
+    );
+    expect(before.data?.product).toBeNull();
     const res = await upload('/admin/imports/catalog', `${file}\n`, { token: catalogToken });
     const queued = await started(res);
     expect(queued).toMatchObject({
@@ -217,14 +228,14 @@ describe('imports as jobs (admin API, end to end)', () => {
     expect(done.startedAt).not.toBeNull();
     expect(done.finishedAt).not.toBeNull();
 
-    // Jansen's assortment includes bevestigingsmaterialen (schroeven is under it), Zorggroep's not.
-    const query = `query($s: String!) { product(sku: $s) { name variants { sku } } }`;
+    // Jansen's assortment includes bevestigingsmaterialen (schroeven is under it), Zorggroep's
+    // not. The import gave every tenant a new version: the cached "null" above is not served.
     const jansen = await gql<{ product: { variants: Array<{ sku: string }> } | null }>(
       api.port,
       JANSEN,
       query,
       { s: 'IMPJ-002' },
-      await buyerHeaders(api, 'jansen-bouw'),
+      jansenBuyer,
     );
     expect(jansen.data?.product?.variants.map((v) => v.sku).sort()).toEqual([
       'IMPJ-001',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MemoryBus } from '@vitrine/cache';
+import { CatalogQueryService } from '@vitrine/catalog';
 import { TenantDb } from '@vitrine/database';
 import { PriceChangeService } from '@vitrine/pricing';
 import { gql, httpRequest, type TestDatabase } from '@vitrine/testing';
@@ -113,6 +114,35 @@ describe('response cache (end to end)', () => {
         });
         expect(res.headers['x-vitrine-cache']).toBe(round === 0 ? 'MISS' : 'HIT');
       }
+    }
+  });
+
+  it('computes a missing answer once when identical requests arrive together (coalescing)', async () => {
+    const jansen = viewers[0];
+    const listProducts = jest.spyOn(CatalogQueryService.prototype, 'listProducts');
+    try {
+      // A page size no other test asks for: a miss on both instances.
+      const variables = { first: 7 };
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () => post(a, jansen.host, PAGE, jansen.headers, variables)),
+      );
+      expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
+      expect(new Set(answers.map((r) => r.body)).size).toBe(1);
+      const outcomes = answers.map((r) => r.headers['x-vitrine-cache']).sort();
+      expect(outcomes).toEqual([...Array.from({ length: 11 }, () => 'HIT'), 'MISS']);
+      expect(listProducts).toHaveBeenCalledTimes(1);
+      // Answers with errors are never stored: the waiting requests compute their own.
+      listProducts.mockClear();
+      const bad = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          post(a, jansen.host, PAGE, jansen.headers, { first: -1 }),
+        ),
+      );
+      for (const r of bad)
+        expect(JSON.parse(r.body).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(bad.map((r) => r.headers['x-vitrine-cache'])).toEqual(['MISS', 'MISS', 'MISS']);
+    } finally {
+      listProducts.mockRestore();
     }
   });
 

@@ -14,6 +14,7 @@ import type {
   ResolvedProductQuery,
   SkuLookupRecord,
   SkuMatchKind,
+  VariantColumns,
   VariantRecord,
 } from './catalog.model';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -28,6 +29,7 @@ import {
   toProduct,
   toVariant,
   VARIANT_COLUMNS,
+  VARIANT_COLUMNS_WITHOUT_ATTRIBUTES,
   VARIANT_JOINS,
   type CategoryRow,
   type ProductRow,
@@ -48,6 +50,11 @@ export interface ProductQueryArgs {
   categorySlug?: string | null;
   /** Attribute filters; a product matches when one of its variants passes all of them. */
   attributes?: readonly AttributeFilter[] | null;
+  /**
+   * Also fetch the page's variants, in the same unit of work (`ProductPage.variants`): a
+   * listing that shows them saves a second transaction.
+   */
+  variants?: VariantColumns | null;
 }
 
 /**
@@ -92,15 +99,20 @@ export class CatalogQueryService implements OnApplicationBootstrap {
       const totalCount =
         rows[0]?.total_count ??
         (await query<{ count: number }>(em, countStatement(ctx, resolved, features)))[0].count;
-      return {
-        products: rows.slice(0, first).map((row) => ({
-          ...toProduct(row),
-          cursor: encodeCursor({ rank: row.rank, score: row.score, slug: row.slug }),
-        })),
-        totalCount,
-        hasNextPage: rows.length > first,
-        resolved,
-      };
+      const products = rows.slice(0, first).map((row) => ({
+        ...toProduct(row),
+        cursor: encodeCursor({ rank: row.rank, score: row.score, slug: row.slug }),
+      }));
+      const variants =
+        args.variants && products.length
+          ? await this.variantRows(
+              em,
+              ctx,
+              products.map((p) => p.id),
+              args.variants,
+            )
+          : undefined;
+      return { products, totalCount, hasNextPage: rows.length > first, resolved, variants };
     });
   }
 
@@ -164,16 +176,24 @@ export class CatalogQueryService implements OnApplicationBootstrap {
   async variantsOfProducts(
     ctx: TenantContext,
     productIds: readonly number[],
+    columns: VariantColumns = { attributes: true },
   ): Promise<Map<number, VariantRecord[]>> {
-    const rows = await this.db.run(ctx, (em) =>
-      em.query(
-        `SELECT ${VARIANT_COLUMNS} FROM variant v
-         JOIN tenant_variant tv ON tv.tenant_id = $1 AND tv.variant_id = v.id
-         ${VARIANT_JOINS}
-         WHERE v.product_id = ANY($4::int[]) AND tv.product_id = ANY($4::int[])
-         ORDER BY v.product_id, v.position, v.id`,
-        [ctx.tenantId, ctx.locale, ctx.tenant.locales[0], productIds],
-      ),
+    return this.db.run(ctx, (em) => this.variantRows(em, ctx, productIds, columns));
+  }
+
+  private async variantRows(
+    em: EntityManager,
+    ctx: TenantContext,
+    productIds: readonly number[],
+    columns: VariantColumns,
+  ): Promise<Map<number, VariantRecord[]>> {
+    const rows = await em.query(
+      `SELECT ${columns.attributes ? VARIANT_COLUMNS : VARIANT_COLUMNS_WITHOUT_ATTRIBUTES} FROM variant v
+       JOIN tenant_variant tv ON tv.tenant_id = $1 AND tv.variant_id = v.id
+       ${VARIANT_JOINS}
+       WHERE v.product_id = ANY($4::int[]) AND tv.product_id = ANY($4::int[])
+       ORDER BY v.product_id, v.position, v.id`,
+      [ctx.tenantId, ctx.locale, ctx.tenant.locales[0], productIds],
     );
     const byProduct = new Map<number, VariantRecord[]>();
     for (const row of rows as VariantRow[]) {

@@ -119,6 +119,13 @@ export interface ProductPage {
   hasNextPage: boolean;
   /** What the page was selected by: pass it to `facets` for the same result set. */
   resolved: ResolvedProductQuery;
+  /** The page's variants by product id, when asked for (`ProductQueryArgs.variants`). */
+  variants?: Map<number, VariantRecord[]>;
+}
+
+/** Which variant columns a caller needs: `attributes` costs most of a variant statement. */
+export interface VariantColumns {
+  attributes: boolean;
 }
 
 export interface AssortmentRules {

@@ -1,5 +1,7 @@
-import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selects } from '@vitrine/graphql';
 import {
   Allow,
   Ctx,
@@ -9,7 +11,7 @@ import {
   type TenantContext,
 } from '@vitrine/tenancy';
 import { AttributeFilterInput, type FacetType } from './attribute.type';
-import type { CategoryRecord } from './catalog.model';
+import type { CategoryRecord, VariantColumns } from './catalog.model';
 import { CatalogQueryService } from './catalog-query.service';
 import { CategoryType } from './category.type';
 import {
@@ -43,6 +45,27 @@ function categoryLoader(
   );
 }
 
+/**
+ * The variants of products, batched per request. Listings that do not show attribute values
+ * get their own loader of cheaper rows, so one request never mixes the two.
+ */
+function variantsLoader(
+  gql: GraphQLRequestContext,
+  ctx: TenantContext,
+  catalog: CatalogQueryService,
+  columns: VariantColumns,
+) {
+  return loaderFor(
+    gql,
+    columns.attributes ? 'catalog.variantsByProduct' : 'catalog.variantsByProduct.lean',
+    () =>
+      new DataLoader<number, VariantType[]>(async (ids) => {
+        const found = await catalog.variantsOfProducts(ctx, ids, columns);
+        return ids.map((id) => (found.get(id) ?? []).map(toVariantType));
+      }),
+  );
+}
+
 @Resolver()
 export class CatalogResolver {
   constructor(private readonly catalog: CatalogQueryService) {}
@@ -68,14 +91,26 @@ export class CatalogResolver {
     @Args('categorySlug', { type: () => String, nullable: true }) categorySlug: string | null,
     @Args('attributes', { type: () => [AttributeFilterInput], nullable: true })
     attributes: AttributeFilterInput[] | null,
+    @RequestContext() gql: GraphQLRequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ProductConnectionType> {
+    // A page that shows variants gets them in the same unit of work as the products.
+    const variants = selects(info, ['edges', 'node', 'variants'])
+      ? { attributes: selects(info, ['edges', 'node', 'variants', 'attributes']) }
+      : null;
     const page = await this.catalog.listProducts(ctx, {
       first: first ?? 20,
       after,
       search,
       categorySlug,
       attributes,
+      variants,
     });
+    if (variants && page.variants) {
+      const loader = variantsLoader(gql, ctx, this.catalog, variants);
+      for (const p of page.products)
+        loader.prime(p.id, (page.variants.get(p.id) ?? []).map(toVariantType));
+    }
     const edges = page.products.map((p) => ({ cursor: p.cursor, node: toProductType(p) }));
     let facets: Promise<FacetType[]> | null = null;
     return {
@@ -141,17 +176,10 @@ export class ProductResolver {
     @Parent() product: ProductType,
     @Ctx() ctx: TenantContext,
     @RequestContext() gql: GraphQLRequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<VariantType[]> {
-    const loader = loaderFor(
-      gql,
-      'catalog.variantsByProduct',
-      () =>
-        new DataLoader<number, VariantType[]>(async (ids) => {
-          const found = await this.catalog.variantsOfProducts(ctx, ids);
-          return ids.map((id) => (found.get(id) ?? []).map(toVariantType));
-        }),
-    );
-    return loader.load(product.record.id);
+    const columns = { attributes: selects(info, ['attributes']) };
+    return variantsLoader(gql, ctx, this.catalog, columns).load(product.record.id);
   }
 
   @ResolveField(() => CategoryType, { nullable: true })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '@vitrine/database';
+import { TenantDirectory } from '@vitrine/tenancy';
 import { CatalogWriter, type CatalogWriteRow } from '../catalog-writer';
 import {
   catalogInputFromCsv,
@@ -34,6 +35,7 @@ export class CatalogImporter {
   constructor(
     private readonly db: TenantDb,
     private readonly writer: CatalogWriter,
+    private readonly directory: TenantDirectory,
   ) {}
 
   async import(path: string, options: ImportOptions = {}): Promise<ImportResult> {
@@ -80,7 +82,12 @@ export class CatalogImporter {
           .maintenance((em) => this.writer.upsertBatch(em, rows))
           .then((r) => ({ ...r, rejects: [] })),
     });
-    if (result.created + result.updated > 0) await this.db.refreshStatistics(IMPORTED_TABLES);
+    if (result.created + result.updated > 0) {
+      await this.db.refreshStatistics(IMPORTED_TABLES);
+      // Master data is every tenant's: cached pages show the new texts, articles and list
+      // prices on their next request (docs/caching.md). Stock alone is left to the TTL.
+      await this.directory.bumpVersions('all');
+    }
     return result;
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { TenantDb } from '@vitrine/database';
+import { TenantDirectory } from '@vitrine/tenancy';
 import type { EntityManager } from 'typeorm';
 import {
   checkCustomerSkuCsvHeader,
@@ -18,7 +19,10 @@ import { ImportError, type ImportOptions, type ImportResult, type RowReject } fr
  */
 @Injectable()
 export class CustomerSkuImporter {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly directory: TenantDirectory,
+  ) {}
 
   /** The tenant's id, or an ImportError (usage) when there is no such tenant. */
   async tenantId(slug: string): Promise<string> {
@@ -37,7 +41,7 @@ export class CustomerSkuImporter {
     const tenantId = await this.tenantId(tenantSlug);
     const byCustomerSku = new Map<string, { line: number; sku: string }>();
     const bySku = new Map<string, { line: number; customerSku: string }>();
-    return runImport<CustomerSkuRow>(path, options, {
+    const result = await runImport<CustomerSkuRow>(path, options, {
       checkHeader: checkCustomerSkuCsvHeader,
       skuOf: (row) => row.sku,
       toRow: (record, line) => {
@@ -70,6 +74,9 @@ export class CustomerSkuImporter {
       },
       commit: (rows) => this.db.run({ tenantId }, (em) => this.upsertBatch(em, tenantId, rows)),
     });
+    // Customer numbers are on the tenant's cached pages (`Variant.customerSku`).
+    if (result.created + result.updated > 0) await this.directory.bumpVersions([tenantId]);
+    return result;
   }
 
   private async upsertBatch(

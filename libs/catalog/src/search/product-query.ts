@@ -53,9 +53,10 @@ function productSet(
  * assortment holds a hundred products or a hundred thousand. Fetches `first + 1` rows to know
  * whether there is a next page.
  *
- * A searched page also carries `total_count` (the whole result set, before the cursor): the
- * ranking is computed once for both, and product rows are joined for the page only. When the
- * page comes back empty, ask `countStatement`.
+ * Every page also carries `total_count` (the whole result set, before the cursor), so a page
+ * is one round trip: a browsed page as an uncorrelated scalar subquery (computed once), a
+ * searched page from the ranking it computes anyway (product rows are joined for the page
+ * only). When the page comes back empty, ask `countStatement`.
  */
 export function pageStatement(
   ctx: TenantContext,
@@ -66,9 +67,11 @@ export function pageStatement(
 ): Statement {
   const p = new SqlParams(baseParams(ctx));
   if (!query.search) {
+    const counted = productSet(query, features, p, { withFilters: true, withProduct: false });
     const set = productSet(query, features, p, { withFilters: true, withProduct: true });
     const keyset = after ? `AND tp.slug > ${p.add(after.slug)}::text` : '';
-    return p.statement(`SELECT 0 AS rank, 0 AS score, NULL::int AS total_count, ${PRODUCT_COLUMNS}
+    return p.statement(`SELECT 0 AS rank, 0 AS score,
+      (SELECT count(*)::int ${counted.from} ${counted.where}) AS total_count, ${PRODUCT_COLUMNS}
       ${set.from} ${set.where} ${keyset}
       ORDER BY tp.slug LIMIT ${p.add(first + 1)}`);
   }

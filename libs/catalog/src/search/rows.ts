@@ -22,12 +22,19 @@ const ATTRIBUTE_VALUES = `CASE WHEN v.attributes = '{}'::jsonb THEN '[]'::jsonb 
            ORDER BY a.position, a.code), '[]'::jsonb)
     FROM attribute a WHERE a.code IN (SELECT jsonb_object_keys(v.attributes))) END`;
 
-/** Columns of a variant row; needs `VARIANT_JOINS` after the `variant v` in FROM. */
-export const VARIANT_COLUMNS = `v.id, v.product_id, v.sku, v.gtin, v.mpn,
+const VARIANT_SCALARS = `v.id, v.product_id, v.sku, v.gtin, v.mpn,
   coalesce(v.names->>$2, v.names->>$3) AS name, v.weight_grams, v.length_mm, v.width_mm,
   v.height_mm, v.volume_ml, v.stock_on_hand, v.unit, v.order_multiple, v.min_order_quantity,
-  v.status, v.successor_sku, v.tax_category, c.path AS category_path, vcs.customer_sku,
-  ${ATTRIBUTE_VALUES} AS attributes`;
+  v.status, v.successor_sku, v.tax_category, c.path AS category_path, vcs.customer_sku`;
+
+/** Columns of a variant row; needs `VARIANT_JOINS` after the `variant v` in FROM. */
+export const VARIANT_COLUMNS = `${VARIANT_SCALARS}, ${ATTRIBUTE_VALUES} AS attributes`;
+
+/**
+ * The same without the attribute values (`attributes` is `[]`): for listings that do not show
+ * them. The attribute subquery is most of a variant statement's cost (bench/README.md).
+ */
+export const VARIANT_COLUMNS_WITHOUT_ATTRIBUTES = `${VARIANT_SCALARS}, '[]'::jsonb AS attributes`;
 
 /**
  * The product (for its category path) and this tenant's customer article number: one index

@@ -99,6 +99,24 @@ export class TenantDirectory implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
+   * What the tenants show changed outside their own rows (a catalog import, customer article
+   * numbers): a new version for each — every cache keyed by it (whole responses, effective
+   * prices) misses from now on — announced to every instance. `'all'`: every tenant.
+   */
+  async bumpVersions(tenantIds: readonly string[] | 'all'): Promise<void> {
+    const all = tenantIds === 'all';
+    const rows = (await this.ds.query(
+      `UPDATE tenant SET version = version + 1 WHERE $1::boolean OR id = ANY($2::uuid[]) RETURNING id`,
+      [all, all ? [] : tenantIds],
+    )) as unknown;
+    // TypeORM answers UPDATE … RETURNING with [rows, count] on PostgreSQL.
+    const list = (Array.isArray(rows) && Array.isArray(rows[0]) ? rows[0] : rows) as Array<{
+      id: string;
+    }>;
+    if (list.length) await this.invalidate(list.map((r) => r.id));
+  }
+
+  /**
    * Announces that tenants changed (created, updated, domains, status): every instance,
    * this one included, stops serving what it had cached for them.
    */

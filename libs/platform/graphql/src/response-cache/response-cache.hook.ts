@@ -32,7 +32,12 @@ interface Decision {
   /** Null: not cacheable (mutation, user data, unknown persisted query, CSRF-suspect). */
   key: string | null;
   hit: boolean;
+  /** The first miss of a key computes it; this lets the requests waiting for it go on. */
+  release?: () => void;
 }
+
+/** How long a request waits for an identical one in progress before computing its own. */
+const COALESCE_WAIT_MS = 5_000;
 
 interface GraphQLParams {
   query: string | undefined;
@@ -55,6 +60,21 @@ export function registerResponseCache(
   const policies = new DocumentPolicies();
   const decisions = new WeakMap<FastifyRequest, Decision>();
   const options = cache.options;
+  /** Keys being computed by a request of this process, and when they are done. */
+  const inflight = new Map<string, Promise<void>>();
+  const lead = (key: string): (() => void) => {
+    let done!: () => void;
+    inflight.set(key, new Promise<void>((resolve) => (done = resolve)));
+    return () => {
+      inflight.delete(key);
+      done();
+    };
+  };
+  const release = (req: FastifyRequest) => {
+    const decision = decisions.get(req);
+    decision?.release?.();
+    if (decision) decision.release = undefined;
+  };
 
   app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
     const url = req.url;
@@ -81,9 +101,22 @@ export function registerResponseCache(
       accept: typeof accept === 'string' ? accept : '',
     });
     if (!options.enabled) return;
-    const found =
-      cache.getLocal(decision.key) ?? (await cache.getShared(ctx.tenantId, decision.key));
-    if (!found) return;
+    const key = decision.key;
+    let found = cache.getLocal(key) ?? (await cache.getShared(ctx.tenantId, key));
+    if (!found) {
+      // Coalescing: when an entry expires (or a version bump retires it) under load, the
+      // identical requests arriving meanwhile wait for the first one instead of all running
+      // the same resolvers. An answer that is not stored (errors) lets the next one compute.
+      const pending = inflight.get(key);
+      if (pending) {
+        await waitAtMost(pending, COALESCE_WAIT_MS);
+        found = cache.getLocal(key);
+      }
+      if (!found) {
+        if (!inflight.has(key)) decision.release = lead(key);
+        return;
+      }
+    }
     decision.hit = true;
     // Apollo registers a persisted query when it runs one sent with its text; on a hit it does
     // not run, so the hook registers it (the document id is the text's SHA-256).
@@ -105,6 +138,7 @@ export function registerResponseCache(
         const contentType = String(reply.getHeader('content-type') ?? 'application/json');
         await cache.set(ctx.tenantId, key, { body: Buffer.from(payload), contentType });
       }
+      release(req);
     }
     if (options.enabled) {
       cache.count(outcome === 'hit');
@@ -113,6 +147,16 @@ export function registerResponseCache(
     requests.inc({ result: outcome });
     return payload;
   });
+  // Whatever happened to a leading request (an error, a client gone), its waiters go on.
+  app.addHook('onResponse', async (req: FastifyRequest) => release(req));
+  app.addHook('onRequestAbort', async (req: FastifyRequest) => release(req));
+}
+
+/** Resolves when `promise` does or after `ms`, whichever comes first. */
+async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 /**
