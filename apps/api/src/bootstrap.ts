@@ -74,7 +74,7 @@ export async function createApp(
   // First hooks of all: request log context, metrics; /healthz and /readyz.
   attachObservability(app, fastify, config, logging);
   // Before every other hook, so refusals carry them too (docs/security.md).
-  await registerSecurityHeaders(fastify, { hstsMaxAgeS: config.hstsMaxAgeS });
+  registerSecurityHeaders(fastify, { hstsMaxAgeS: config.hstsMaxAgeS });
 
   // JSON bodies must be valid UTF-8: a lossy decode would silently turn bytes into U+FFFD.
   fastify.removeContentTypeParser('application/json');

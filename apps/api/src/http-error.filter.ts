@@ -12,6 +12,13 @@ import {
 /**
  * Errors of plain HTTP routes, body parsing and unknown paths, answered in the same shape and
  * codes as GraphQL errors. GraphQL errors are not touched: Apollo's formatError handles them.
+ *
+ * In any other context (GraphQL resolvers and guards) the exception is rethrown, never returned:
+ * Nest makes a filter's return value the resolver's *result*, and graphql-js treats a returned
+ * value as an error only when it is `instanceof Error` of its own realm. A socket error of
+ * node-postgres (created by Node's `net`, another realm under Jest) or a thrown non-Error would
+ * otherwise become data: `addLinesToCart` answered 200 with a null `rejected` instead of 503
+ * while PostgreSQL was down.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -34,7 +41,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
-    if (host.getType<string>() !== 'http') return exception;
+    if (host.getType<string>() !== 'http') throw exception;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const [status, code, message] = this.describe(

@@ -239,7 +239,22 @@ describe('abuse limits (end to end)', () => {
       'referrer-policy': 'same-origin',
       'strict-transport-security': 'max-age=3600',
     });
-    expect(page.headers['content-security-policy']).toBe(
+    // Microsite pages: their own policy, a fresh nonce per response on their inline style.
+    const policy = String(page.headers['content-security-policy']);
+    const nonce = /script-src 'nonce-([A-Za-z0-9_-]{22})'/.exec(policy)?.[1];
+    expect(nonce).toBeDefined();
+    expect(policy).toContain(`style-src 'nonce-${nonce}'`);
+    expect(policy).not.toContain('unsafe-inline');
+    expect(page.body).toContain(`<style nonce="${nonce}">`);
+    const again = await httpRequest(api.port, { host: SHOP, path: '/' });
+    expect(again.headers['content-security-policy']).not.toBe(policy);
+    // The API keeps the API-wide policy.
+    const graphql = await httpRequest(api.port, {
+      host: SHOP,
+      path: '/graphql?query=%7B__typename%7D',
+      headers: { 'apollo-require-preflight': '1' },
+    });
+    expect(graphql.headers['content-security-policy']).toBe(
       "base-uri 'self';object-src 'none';frame-ancestors 'self'",
     );
     const login = await httpRequest(api.port, { host: ADMIN, path: '/admin/login' });

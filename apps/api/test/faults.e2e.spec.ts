@@ -1,13 +1,23 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { register } from 'prom-client';
 import { TenantDirectory } from '@vitrine/tenancy';
-import { gql, type TestDatabase } from '@vitrine/testing';
-import { companyUser, seededDatabase, startApp, testConfig, type RunningApp } from './test-app';
+import { freePort, gql, type TestDatabase } from '@vitrine/testing';
+import {
+  pgBin,
+  startPrivatePostgres,
+  withDatabaseServer,
+  type PrivatePostgres,
+} from './private-postgres';
+import {
+  companyUser,
+  orderableSku,
+  seededDatabase,
+  startApp,
+  testConfig,
+  type RunningApp,
+} from './test-app';
 
 /**
  * Faults survived (issue #9), against private servers this file starts on free ports — never the
@@ -16,17 +26,6 @@ import { companyUser, seededDatabase, startApp, testConfig, type RunningApp } fr
 const HOST = 'jansen-bouw.localhost';
 const CATALOG = `{ products(first: 5) { edges { node { variants { sku price(quantity: 1) { unit { amount } } } } } } }`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 20_000) {
   const end = Date.now() + ms;
@@ -140,177 +139,184 @@ const redisBinary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].fin
   });
 });
 
-const pgBin = existsSync('/usr/lib/postgresql')
-  ? readdirSync('/usr/lib/postgresql')
-      .map((v) => join('/usr/lib/postgresql', v, 'bin'))
-      .find((dir) => existsSync(join(dir, 'initdb')))
-  : undefined;
 if (!pgBin)
   console.warn(
     'faults.e2e: initdb not found under /usr/lib/postgresql/*/bin: PostgreSQL restart test skipped',
   );
 
-/**
- * Opt-in (VITRINE_TEST_PG_RESTART=1) until the finding in docs/isolation.md ("PostgreSQL
- * restarted") is fixed: after the first 503s, addLinesToCart answers 200 with
- * `rejected: null` while the server is down.
- */
-const pgRestartEnabled = process.env.VITRINE_TEST_PG_RESTART === '1';
-(pgBin && pgRestartEnabled ? describe : describe.skip)('PostgreSQL restarted under load', () => {
-  let dir: string;
-  let port: number;
+const ADD_LINE = `mutation($l: [CartLineInput!]!) { addLinesToCart(lines: $l) { rejected { sku } } }`;
+const PLACE_ORDER = `mutation($i: PlaceOrderInput!, $k: String!) { placeOrder(input: $i, idempotencyKey: $k) { number } }`;
+const BUYERS = 3;
+
+(pgBin ? describe : describe.skip)('PostgreSQL restarted under load', () => {
+  let server: PrivatePostgres;
   let db: TestDatabase;
   let api: RunningApp;
-  let token: string;
+  const tokens: string[] = [];
   let sku: string;
-  const asRoot = process.getuid?.() === 0;
-  const pg = (tool: string, args: string[]) =>
-    asRoot
-      ? execFileSync('runuser', ['-u', 'postgres', '--', join(pgBin!, tool), ...args], {
-          stdio: 'ignore',
-        })
-      : execFileSync(join(pgBin!, tool), args, { stdio: 'ignore' });
-  const pgStart = () =>
-    pg('pg_ctl', [
-      'start',
-      '-w',
-      '-D',
-      dir,
-      '-l',
-      join(dir, 'log'),
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40`,
-    ]);
-  const pgStop = () => pg('pg_ctl', ['stop', '-w', '-m', 'fast', '-D', dir]);
+  const pgStop = () => server.stop();
+  const pgStart = () => server.start();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vitrine-pg-'));
-    if (asRoot)
-      chownSync(
-        dir,
-        Number(execFileSync('id', ['-u', 'postgres']).toString()),
-        Number(execFileSync('id', ['-g', 'postgres']).toString()),
-      );
-    port = await freePort();
-    pg('initdb', ['-D', dir, '-U', 'postgres', '-A', 'trust', '--no-sync']);
-    pgStart();
-    const shared = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = `postgres://postgres@127.0.0.1:${port}/postgres`;
-    try {
-      db = await seededDatabase(150);
-    } finally {
-      if (shared === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = shared;
-    }
+    server = await startPrivatePostgres();
+    db = await withDatabaseServer(server.url, () => seededDatabase(150));
     api = await startApp(db, testConfig());
-    token = await companyUser(api, 'jansen-bouw', 'restart@jansenbouw.example', [
-      'BUYER',
-      'APPROVER',
-    ]);
-    const [row] = (await db.dataSource.query(
-      `SELECT v.sku FROM tenant_variant tv JOIN tenant t ON t.id = tv.tenant_id JOIN variant v ON v.id = tv.variant_id
-        WHERE t.slug = 'jansen-bouw' AND v.status = 'ACTIVE' AND v.min_order_quantity = 1 AND v.order_multiple = 1
-        ORDER BY v.sku LIMIT 1`,
-    )) as Array<{ sku: string }>;
-    sku = row.sku;
-    await db.dataSource.query(
-      `UPDATE variant SET stock_on_hand = 100000, weight_grams = 100 WHERE sku = $1`,
-      [sku],
-    );
-    await db.dataSource.query(`UPDATE company SET credit_limit_minor = NULL`);
+    // One user (one cart) per buyer: buyers sharing a cart would conflict with each other.
+    // tokens[0] is the buyer who sends an order while the server is down.
+    for (let i = 0; i <= BUYERS; i++)
+      tokens.push(
+        await companyUser(api, 'jansen-bouw', `restart-${i}@jansenbouw.example`, [
+          'BUYER',
+          'APPROVER',
+        ]),
+      );
+    sku = await orderableSku(db, 100_000);
   });
 
   afterAll(async () => {
     await api?.app.close();
     if (db?.dataSource.isInitialized) await db.dataSource.destroy();
-    try {
-      pgStop();
-    } catch {
-      /* already stopped */
-    }
-    rmSync(dir, { recursive: true, force: true });
+    server?.close();
   });
 
-  it('answers 503 with Retry-After while it is down, recovers by itself, and loses no acknowledged order', async () => {
-    const auth = { authorization: `Bearer ${token}` };
-    const acknowledged: string[] = [];
-    const statuses: Record<string, number[]> = { up: [], down: [], back: [] };
-    let phase: keyof typeof statuses = 'up';
-    let slowestDownMs = 0;
-    let lastError = '';
-    let firstDown = '';
-    const orderOnce = async () => {
-      const started = Date.now();
-      const added = await gql(
-        api.port,
-        HOST,
-        `mutation($l: [CartLineInput!]!) { addLinesToCart(lines: $l) { rejected { sku } } }`,
-        { l: [{ sku, quantity: 1 }] },
-        auth,
-      );
-      let last = added;
-      if (added.status === 200 && !added.errors) {
-        const placed = await gql<{ placeOrder: { number: string } }>(
-          api.port,
-          HOST,
-          `mutation($i: PlaceOrderInput!, $k: String!) { placeOrder(input: $i, idempotencyKey: $k) { number } }`,
-          { i: { poNumber: 'PO-RESTART' }, k: randomUUID() },
-          auth,
-        );
-        if (placed.data?.placeOrder) acknowledged.push(placed.data.placeOrder.number);
-        last = placed;
-      }
-      if (phase === 'down' && !firstDown) firstDown = JSON.stringify(added).slice(0, 1500);
-      if (last.errors && phase !== 'back') lastError = JSON.stringify(last.errors);
-      if (last.status === 503) expect(last.headers['retry-after']).toMatch(/^\d+$/);
-      if (phase === 'down') slowestDownMs = Math.max(slowestDownMs, Date.now() - started);
-      statuses[phase].push(last.status);
-    };
+  it('answers 503 with Retry-After while it is down, recovers by itself, and every acknowledged order exists exactly once', async () => {
+    /** Idempotency key -> order number, for every placeOrder that was answered with an order. */
+    const acknowledged = new Map<string, string>();
+    /** Idempotency key -> the buyer's headers. */
+    const owner = new Map<string, Record<string, string>>();
+    let phase: 'up' | 'down' | 'back' = 'up';
+    const unavailable = { up: 0, down: 0, back: 0 };
+    /** Any answer that is neither a clean 200 nor a 503 SERVICE_UNAVAILABLE with Retry-After. */
+    const wrong: string[] = [];
     let running = true;
-    const buyer = async () => {
-      while (running) {
-        await orderOnce().catch((err: Error) => {
-          lastError = err.message;
-          statuses[phase].push(-1);
-        });
-        await sleep(20);
+
+    /** One request; true when it succeeded, false when it was a proper 503 (retry). */
+    const call = async <T>(
+      query: string,
+      variables: Record<string, unknown>,
+      auth: Record<string, string>,
+    ): Promise<T | null> => {
+      const r = await gql<T>(api.port, HOST, query, variables, auth).catch((err: Error) => {
+        wrong.push(`${phase}: ${err.message}`);
+        return null;
+      });
+      if (!r) return null;
+      if (r.status === 200 && !r.errors && r.data) return r.data;
+      const codes = (r.errors ?? []).map((e) => e.extensions?.code);
+      if (
+        r.status === 503 &&
+        codes.length > 0 &&
+        codes.every((c) => c === 'SERVICE_UNAVAILABLE') &&
+        /^\d+$/.test(String(r.headers['retry-after']))
+      )
+        unavailable[phase]++;
+      else
+        wrong.push(
+          `${phase}: ${r.status} retry-after=${String(r.headers['retry-after'])} ${JSON.stringify(r.errors)}`,
+        );
+      return null;
+    };
+    const buyer = async (token: string) => {
+      const auth = { authorization: `Bearer ${token}` };
+      while (running && wrong.length === 0) {
+        if (!(await call(ADD_LINE, { l: [{ sku, quantity: 1 }] }, auth))) {
+          await sleep(50);
+          continue;
+        }
+        // The same key until the order is acknowledged, as a client that got no answer does.
+        const key = randomUUID();
+        for (;;) {
+          const placed = await call<{ placeOrder: { number: string } }>(
+            PLACE_ORDER,
+            { i: { poNumber: 'PO-RESTART' }, k: key },
+            auth,
+          );
+          if (placed) {
+            acknowledged.set(key, placed.placeOrder.number);
+            owner.set(key, auth);
+            break;
+          }
+          if (wrong.length) return;
+          await sleep(50);
+        }
       }
     };
-    const buyers = [buyer(), buyer()];
-    const summary = () =>
-      `${firstDown} ${lastError} ${JSON.stringify(
-        Object.fromEntries(
-          Object.entries(statuses).map(([k, v]) => [
-            k,
-            v.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {}),
-          ]),
-        ),
-      )}`;
+    const buyers = tokens.slice(1).map(buyer);
+    const failed = () => {
+      if (wrong.length) throw new Error(`Wrong answers: ${wrong.slice(0, 5).join(' | ')}`);
+      return false;
+    };
+    // This buyer's cart is filled while the server is up, and its order sent while it is down:
+    // answered 503 until the restart, then acknowledged under the same key.
+    const straddler = { authorization: `Bearer ${tokens[0]}` };
+    const straddleKey = randomUUID();
+    let straddleAttempts = 0;
+    let straddled: Promise<string | null> = Promise.resolve(null);
     try {
-      await until('orders before the outage', () => acknowledged.length >= 5);
+      await until('orders before the outage', () => failed() || acknowledged.size >= 6);
+      expect(await call(ADD_LINE, { l: [{ sku, quantity: 2 }] }, straddler)).not.toBeNull();
       phase = 'down';
       pgStop();
-      await until('503s while down', () => statuses.down.filter((s) => s === 503).length >= 5);
+      straddled = (async () => {
+        for (;;) {
+          straddleAttempts++;
+          const placed = await call<{ placeOrder: { number: string } }>(
+            PLACE_ORDER,
+            { i: { poNumber: 'PO-STRADDLE' }, k: straddleKey },
+            straddler,
+          );
+          if (placed) return placed.placeOrder.number;
+          if (wrong.length) return null;
+          await sleep(50);
+        }
+      })();
+      await until(
+        '503s while down',
+        () => failed() || (unavailable.down >= 10 && straddleAttempts >= 2),
+      );
       pgStart();
       phase = 'back';
-      const before = acknowledged.length;
-      await until('orders after the restart', () => acknowledged.length >= before + 5, 30_000);
-    } catch (err) {
-      throw new Error(`${(err as Error).message}: ${summary()}`);
+      const during = acknowledged.size;
+      await until(
+        'orders after the restart',
+        () => failed() || acknowledged.size >= during + 6,
+        30_000,
+      );
     } finally {
       running = false;
       await Promise.all(buyers);
     }
+    const straddleNumber = await straddled;
+    expect(straddleNumber).not.toBeNull();
+    acknowledged.set(straddleKey, straddleNumber!);
+    owner.set(straddleKey, straddler);
+    expect(straddleAttempts).toBeGreaterThan(1);
 
-    expect(statuses.up.every((s) => s === 200)).toBe(true);
-    // While down: only 503s (a request cut mid-flight by the shutdown too), never a 500.
-    expect(statuses.down.filter((s) => s !== 503 && s !== 200)).toEqual([]);
-    expect(slowestDownMs).toBeLessThan(6000);
+    expect(wrong).toEqual([]);
+    expect(unavailable.down).toBeGreaterThanOrEqual(10);
+    // Every order of these buyers is an acknowledged one, under its key, exactly once.
     const stored = (await db.dataSource.query(
-      `SELECT number FROM customer_order WHERE number = ANY($1::text[])`,
-      [acknowledged],
-    )) as Array<{ number: string }>;
-    expect(stored.map((r) => r.number).sort()).toEqual([...acknowledged].sort());
-    expect(new Set(acknowledged).size).toBe(acknowledged.length);
+      `SELECT o.number, k.key FROM customer_order o
+         JOIN app_user u ON u.id = o.placed_by
+         LEFT JOIN idempotency_key k ON k.order_id = o.id
+        WHERE u.email LIKE 'restart-%'`,
+    )) as Array<{ number: string; key: string | null }>;
+    expect(new Map(stored.map((r) => [r.key, r.number]))).toEqual(acknowledged);
+    expect(stored).toHaveLength(acknowledged.size);
+    expect(new Set(acknowledged.values()).size).toBe(acknowledged.size);
+    // A client that retries an acknowledged key gets the same order back, and no new one.
+    for (const [key, number] of acknowledged) {
+      const again = await call<{ placeOrder: { number: string } }>(
+        PLACE_ORDER,
+        { i: { poNumber: key === straddleKey ? 'PO-STRADDLE' : 'PO-RESTART' }, k: key },
+        owner.get(key)!,
+      );
+      expect(again?.placeOrder.number).toBe(number);
+    }
+    const [{ n }] = (await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM customer_order o JOIN app_user u ON u.id = o.placed_by
+        WHERE u.email LIKE 'restart-%'`,
+    )) as Array<{ n: number }>;
+    expect(n).toBe(acknowledged.size);
   });
 });

@@ -1,21 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { httpRequest, createTestDatabase, type TestDatabase } from '@vitrine/testing';
+import { freePort, httpRequest, createTestDatabase, type TestDatabase } from '@vitrine/testing';
 
 const REPO = resolve(__dirname, '../../..');
 const ADMIN = 'admin.localhost';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function waitFor(what: string, probe: () => Promise<boolean>, ms = 90_000): Promise<void> {
   const start = Date.now();
@@ -62,7 +53,18 @@ describe('SIGTERM', () => {
     };
     execFileSync(
       join(REPO, 'node_modules/.bin/swc'),
-      ['apps/api/src', 'libs', '-d', build, '--config-file', '.swcrc', '--copy-files', '--quiet', '--ignore', '**/*.spec.ts'],
+      [
+        'apps/api/src',
+        'libs',
+        '-d',
+        build,
+        '--config-file',
+        '.swcrc',
+        '--copy-files',
+        '--quiet',
+        '--ignore',
+        '**/*.spec.ts',
+      ],
       { cwd: REPO, stdio: 'inherit' },
     );
     lap('compiled');
@@ -98,7 +100,8 @@ describe('SIGTERM', () => {
     lap('started');
     // The slow request: headers and half the body now, the rest after SIGTERM.
     const body = JSON.stringify({
-      query: 'mutation { adminLogin(email: "nobody@vitrine.example", password: "not-the-password") { token } }',
+      query:
+        'mutation { adminLogin(email: "nobody@vitrine.example", password: "not-the-password") { token } }',
     });
     const half = Math.floor(body.length / 2);
     const answer = new Promise<{ status: number; text: string }>((resolveAnswer, reject) => {
@@ -108,7 +111,11 @@ describe('SIGTERM', () => {
           port,
           method: 'POST',
           path: '/admin/graphql',
-          headers: { host: ADMIN, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          headers: {
+            host: ADMIN,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
         },
         (res) => {
           let text = '';

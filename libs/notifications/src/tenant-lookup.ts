@@ -5,22 +5,38 @@ import { TenantDb } from '@vitrine/database';
 import { TenantDirectory, type TenantSnapshot } from '@vitrine/tenancy';
 import type { MailTenant } from './mail/mail-renderer';
 
+/** Safety net should a change message ever be missed (as for the tenant directory). */
+const FRESH_MS = 60_000;
+
 /**
- * The tenant of an outbox event, loaded fresh for each delivery (a retried event is sent with
+ * The tenant of an outbox event, as fresh as the storefront sees it: snapshots by id, dropped
+ * whenever any tenant changes (the directory's change notification, which also carries changes
+ * made by other instances and the CLI) and after a minute at most. A retried event is sent with
  * the theme and ERP settings of the moment it goes out, and a tenant whose settings were fixed
- * after a failure is picked up by the retry). Only the immutable id → slug mapping is cached.
+ * after a failure is picked up by the retry. Reading the tenant for every delivery cost two
+ * statements per order.
  */
 @Injectable()
 export class TenantLookup {
   private readonly slugs = new Map<string, string>();
+  private readonly snapshots = new Map<string, { tenant: TenantSnapshot; at: number }>();
+  private changes = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: TenantDb,
     private readonly directory: TenantDirectory,
-  ) {}
+  ) {
+    directory.onChange(() => {
+      this.changes++;
+      this.snapshots.clear();
+    });
+  }
 
   async snapshot(tenantId: string): Promise<TenantSnapshot> {
+    const hit = this.snapshots.get(tenantId);
+    if (hit && Date.now() - hit.at < FRESH_MS) return hit.tenant;
+    const changes = this.changes;
     let slug = this.slugs.get(tenantId);
     if (!slug) {
       const [row] = await this.db.query<{ slug: string }>(`SELECT slug FROM tenant WHERE id = $1`, [
@@ -32,6 +48,8 @@ export class TenantLookup {
     }
     const tenant = await this.directory.findBySlug(slug);
     if (!tenant) throw new Error(`tenant ${slug} does not exist`);
+    // A change that arrived while this was read must not be overwritten with what was read.
+    if (changes === this.changes) this.snapshots.set(tenantId, { tenant, at: Date.now() });
     return tenant;
   }
 

@@ -6,7 +6,13 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { httpStatusFor, VitrineError } from '@vitrine/errors';
+import {
+  httpStatusFor,
+  isDatabaseUnavailable,
+  serviceUnavailable,
+  UNAVAILABLE_RETRY_AFTER_S,
+  VitrineError,
+} from '@vitrine/errors';
 import { ADMIN_PAGES } from './admin-page-paths';
 import { AdminPageRenderer } from './admin-page-renderer';
 
@@ -44,6 +50,9 @@ export class AdminPageErrorFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     let status = 500;
     let message = 'Something went wrong on our side. Please try again.';
+    // The database is down: 503 and when to come back, as the API answers (not a logged 500).
+    if (!(exception instanceof VitrineError) && isDatabaseUnavailable(exception))
+      exception = serviceUnavailable();
     if (exception instanceof VitrineError) {
       status = httpStatusFor(exception.code);
       message = exception.message;
@@ -55,6 +64,7 @@ export class AdminPageErrorFilter implements ExceptionFilter {
         exception instanceof Error ? (exception.stack ?? exception.message) : exception,
       );
     }
+    if (status === 503) void reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
     const visitor = req.adminPageVisitor ?? null;
     this.pages.send(reply, status, 'error', visitor, HEADINGS[status] ?? 'Error', {
       heading: HEADINGS[status] ?? 'Error',

@@ -196,7 +196,10 @@ function createEnv(
     formatDate(String(value), root(options).locale),
   );
   hbs.registerHelper('percent', (value: unknown, options: Handlebars.HelperOptions) =>
-    new Intl.NumberFormat(root(options).locale, { maximumFractionDigits: 2 }).format(Number(value)),
+    cachedFormat(
+      `percent|${root(options).locale}`,
+      () => new Intl.NumberFormat(root(options).locale, { maximumFractionDigits: 2 }),
+    ).format(Number(value)),
   );
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   return hbs;
@@ -206,10 +209,29 @@ function createEnv(
 export function formatMoney(amount: string, currency: string, locale: string): string {
   if (!/^-?\d+(\.\d+)?$/.test(amount)) throw new MailDataError(`Not an amount: "${amount}"`);
   // Intl formats a decimal string exactly (no conversion to a float).
-  const format = new Intl.NumberFormat(locale, { style: 'currency', currency }).format as (
-    v: string,
-  ) => string;
+  const format = cachedFormat(
+    `money|${locale}|${currency}`,
+    () => new Intl.NumberFormat(locale, { style: 'currency', currency }),
+  ).format as (v: string) => string;
   return format(amount);
+}
+
+/**
+ * Intl formatters by locale and options: creating one costs far more than formatting with it
+ * (an order confirmation formats some thirty amounts). Few keys: locales × currencies.
+ */
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function cachedFormat<F extends Intl.NumberFormat | Intl.DateTimeFormat>(
+  key: string,
+  create: () => F,
+): F {
+  let format = formats.get(key) as F | undefined;
+  if (!format) {
+    format = create();
+    if (formats.size < 1000) formats.set(key, format);
+  }
+  return format;
 }
 
 /** An ISO date (2026-05-01) or timestamp as a date in the reader's language. */
@@ -217,10 +239,14 @@ export function formatDate(value: string, locale: string): string {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
   const date = new Date(dateOnly ? `${value}T12:00:00Z` : value);
   if (Number.isNaN(date.getTime())) throw new MailDataError(`Not a date: "${value}"`);
-  return new Intl.DateTimeFormat(locale, {
-    dateStyle: 'long',
-    ...(dateOnly ? { timeZone: 'UTC' } : { timeStyle: 'short', timeZone: 'Europe/Amsterdam' }),
-  }).format(date);
+  return cachedFormat(
+    `date|${locale}|${dateOnly}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        dateStyle: 'long',
+        ...(dateOnly ? { timeZone: 'UTC' } : { timeStyle: 'short', timeZone: 'Europe/Amsterdam' }),
+      }),
+  ).format(date);
 }
 
 function record(

@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import { runInNewContext } from 'node:vm';
+import { GraphQLError, GraphQLObjectType, GraphQLSchema, GraphQLString, graphql } from 'graphql';
 import { formatGraphQLError } from './format-graphql-error';
 import { VitrineError } from './vitrine-error';
 
@@ -46,5 +47,32 @@ describe('formatGraphQLError', () => {
       jest.fn(),
     );
     expect(out.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+
+  it("maps a database socket error of another realm (Node's `net` under Jest) to SERVICE_UNAVAILABLE", async () => {
+    // graphql-js wraps a thrown value that is not `instanceof Error` of its realm in NonErrorThrown.
+    const refused: unknown = runInNewContext(
+      `Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })`,
+    );
+    expect(refused instanceof Error).toBe(false);
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: {
+          cart: {
+            type: GraphQLString,
+            resolve: () => {
+              throw refused;
+            },
+          },
+        },
+      }),
+    });
+    const [error] = (await graphql({ schema, source: '{ cart }' })).errors ?? [];
+    const log = jest.fn();
+    const out = formatGraphQLError(error.toJSON(), error, log);
+    expect(out.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 });
+    expect(out.path).toEqual(['cart']);
+    expect(log).not.toHaveBeenCalled();
   });
 });

@@ -63,13 +63,15 @@ export function formatGraphQLError(
 
 function unwrap(error: unknown): unknown {
   let current = error;
-  // GraphQLError wraps resolver errors in `originalError`, sometimes more than once.
-  for (
-    let i = 0;
-    i < 5 && current && typeof current === 'object' && 'originalError' in current;
-    i++
-  ) {
-    const next = (current as { originalError?: unknown }).originalError;
+  // GraphQLError wraps resolver errors in `originalError`, sometimes more than once; a thrown value
+  // that is not `instanceof Error` (a non-Error, or an Error of another realm such as Node's own
+  // socket errors under Jest's VM) is wrapped once more by graphql-js, in a NonErrorThrown that
+  // keeps it as `thrownValue`.
+  for (let i = 0; i < 6 && current && typeof current === 'object'; i++) {
+    const wrapper = current as { originalError?: unknown; name?: unknown; thrownValue?: unknown };
+    const next =
+      wrapper.originalError ??
+      (wrapper.name === 'NonErrorThrown' ? wrapper.thrownValue : undefined);
     if (!next) break;
     current = next;
   }

@@ -14,7 +14,7 @@ describe('isDatabaseUnavailable', () => {
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
       Object.assign(new Error('query failed'), { driverError: coded('ECONNRESET') }),
-      Object.assign(new Error('released'), { name: 'QueryRunnerProviderAlreadyReleasedError' }),
+      Object.assign(new Error('lost'), { code: '08006', cause: new Error('released') }),
     ])
       expect([err.message, isDatabaseUnavailable(err)]).toEqual([err.message, true]);
     for (const err of [coded('23505'), coded('42P01'), new Error('boom'), null, 'text'])

@@ -32,8 +32,8 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (NETWORK_CODES.has(code) || /^08/.test(code) || /^57P0[123]$/.test(code) || code === '53300')
     return true;
   if (typeof e.message === 'string' && DRIVER_MESSAGES.test(e.message)) return true;
-  // TypeORM releases a query runner whose connection died; the unit's next statement says so.
-  if ((err as Error).name === 'QueryRunnerProviderAlreadyReleasedError') return true;
+  // (TypeORM's "query runner already released" after a lost connection is turned into 08006 by
+  // TenantDb, which knows it happened inside a unit of work; elsewhere it is a bug.)
   return (
     isDatabaseUnavailable(e.driverError, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1)
   );

@@ -110,6 +110,11 @@ export interface QuoteDocument {
   note: string | null;
   currency: string;
   validUntil: string | null;
-  lines: Array<{ sku: string; name: string; quantity: number; offeredUnitPrice: DecimalString | null }>;
+  lines: Array<{
+    sku: string;
+    name: string;
+    quantity: number;
+    offeredUnitPrice: DecimalString | null;
+  }>;
   createdAt: string;
 }

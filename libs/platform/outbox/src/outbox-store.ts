@@ -8,6 +8,8 @@ export interface Claimed {
   event: OutboxEvent;
   /** `locked_until` as written by the claim, verbatim: the claim's fencing token. */
   lease: string;
+  /** The tenant's slug, for the delivery's log lines. */
+  tenantSlug: string | null;
 }
 
 interface ClaimRow {
@@ -19,6 +21,7 @@ interface ClaimRow {
   attempts: number;
   created_at: Date;
   lease: string;
+  tenant_slug: string | null;
 }
 
 interface RecordRow {
@@ -61,8 +64,10 @@ export class OutboxStore {
     maxAttempts: number,
   ): Promise<Claimed[]> {
     if (topics.length === 0) return [];
+    // One write: the unit's start, both statements and the commit are sent together (the first
+    // statement's answer is not needed before the second; TenantDb.commitWith).
     const rows = await this.db.maintenance(async (em) => {
-      await em.query(
+      const dead = em.query(
         `WITH dead AS (
            SELECT id FROM outbox_event
             WHERE status = 'PENDING' AND attempts >= $1 AND locked_until <= now()
@@ -73,8 +78,10 @@ export class OutboxStore {
            FROM dead WHERE e.id = dead.id`,
         [maxAttempts],
       );
-      return returnedRows<ClaimRow>(
-        await em.query(
+      const [, claimed] = await Promise.all([
+        dead,
+        this.db.commitWith(
+          em,
           `WITH due AS (
              SELECT id FROM outbox_event
               WHERE status = 'PENDING' AND next_attempt_at <= now()
@@ -88,15 +95,18 @@ export class OutboxStore {
                   attempts = e.attempts + 1
              FROM due WHERE e.id = due.id
            RETURNING e.id::text AS id, e.tenant_id, e.topic, e.dedupe_key, e.payload, e.attempts,
-                     e.created_at, e.locked_until::text AS lease`,
+                     e.created_at, e.locked_until::text AS lease,
+                     (SELECT t.slug FROM tenant t WHERE t.id = e.tenant_id) AS tenant_slug`,
           [topics, limit, leaseMs, maxAttempts],
         ),
-      );
+      ]);
+      return returnedRows<ClaimRow>(claimed);
     });
     return rows
       .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))
       .map((r) => ({
         lease: r.lease,
+        tenantSlug: r.tenant_slug,
         event: {
           id: r.id,
           tenantId: r.tenant_id,
@@ -111,16 +121,19 @@ export class OutboxStore {
   }
 
   /**
-   * Records a delivery. Not fenced by the lease: if this worker's lease had expired and another
-   * worker is delivering the event again, the event *was* delivered, and the other worker's
-   * outcome will find nothing left to record.
+   * Records deliveries (a batch's, in one statement). Not fenced by the lease: if this worker's
+   * lease had expired and another worker is delivering the event again, the event *was*
+   * delivered, and the other worker's outcome will find nothing left to record.
    */
-  async delivered(id: string): Promise<void> {
+  async delivered(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    // Start, statement and commit leave in one write (TenantDb.commitWith).
     await this.db.maintenance((em) =>
-      em.query(
+      this.db.commitWith(
+        em,
         `UPDATE outbox_event SET status = 'DELIVERED', delivered_at = now(), locked_until = NULL
-          WHERE id = $1 AND status = 'PENDING'`,
-        [id],
+          WHERE id = ANY($1::bigint[]) AND status = 'PENDING'`,
+        [ids],
       ),
     );
   }

@@ -9,6 +9,7 @@ import {
   type TestDatabase,
 } from '@vitrine/testing';
 import type { OutboxEvent, OutboxHandler } from './outbox-event';
+import { contextFields, currentLogContext } from '@vitrine/observability';
 import { OutboxHandlers } from './outbox-handlers';
 import type { OutboxMessage } from './outbox-message';
 import { OutboxStore } from './outbox-store';
@@ -102,6 +103,22 @@ describe('outbox worker (integration)', () => {
       ['one', 'DELIVERED', 1, null],
     ]);
     expect(rows[0].deliveredAt).toBeInstanceOf(Date);
+  });
+
+  it('delivers each event in a log context naming its tenant and the event', async () => {
+    const contexts: Array<Record<string, string>> = [];
+    const worker = otherWorker({
+      deliver: async (event) => {
+        contexts.push({ key: event.dedupeKey, ...contextFields(currentLogContext()) });
+      },
+    });
+    await enqueue(tenantA, [mail('for-a')]);
+    await enqueue(tenantB, [mail('for-b')]);
+    expect(await worker.drain()).toEqual({ delivered: 2, failed: 0 });
+    expect(contexts.sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+      { key: 'for-a', reqId: expect.stringMatching(/^outbox-\d+$/), tenant: 'outbox-a' },
+      { key: 'for-b', reqId: expect.stringMatching(/^outbox-\d+$/), tenant: 'outbox-b' },
+    ]);
   });
 
   it('backs off after a failure, fails visibly after the last attempt, and delivers on retry', async () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
+import { withLogContext } from '@vitrine/observability';
 import { backoffDelay } from './backoff';
 import type { OutboxRecord, OutboxStatus } from './outbox-event';
 import { OutboxHandlers } from './outbox-handlers';
@@ -116,19 +117,35 @@ export class OutboxWorker {
       o.maxAttempts,
     );
     const result: DrainResult = { delivered: 0, failed: 0 };
+    const delivered: string[] = [];
     let next = 0;
     const lane = async () => {
       while (next < claimed.length) {
         const c = claimed[next++];
-        if (await this.deliverOne(c)) result.delivered++;
+        if (await this.deliverOne(c)) delivered.push(c.event.id);
         else result.failed++;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(o.concurrency, claimed.length) }, lane));
+    try {
+      await Promise.all(Array.from({ length: Math.min(o.concurrency, claimed.length) }, lane));
+    } finally {
+      // The batch's deliveries recorded in one statement. Events of a worker that dies before
+      // this are delivered again once their leases expire: at least once, as always.
+      await this.store.delivered(delivered);
+    }
+    result.delivered = delivered.length;
     return result;
   }
 
-  private async deliverOne(c: Claimed): Promise<boolean> {
+  /** One delivery with its own log context: every line names the event and its tenant. */
+  private deliverOne(c: Claimed): Promise<boolean> {
+    return withLogContext(
+      { reqId: `outbox-${c.event.id}`, tenant: c.tenantSlug ?? c.event.tenantId },
+      () => this.deliverInContext(c),
+    );
+  }
+
+  private async deliverInContext(c: Claimed): Promise<boolean> {
     const { event } = c;
     const o = this.config.outbox;
     try {
@@ -150,7 +167,6 @@ export class OutboxWorker {
       );
       return false;
     }
-    await this.store.delivered(event.id);
     return true;
   }
 }

@@ -94,6 +94,30 @@ export function registerSiteHook(app: FastifyInstance, keys: SiteKeys): void {
     const chosen = lang && ctx.tenant.locales.find((l) => l.toLowerCase() === lang);
     if (chosen) reply.setCookie(LANG_COOKIE, chosen, cookieOptions(req, YEAR_S));
 
-    req.site = { csrfToken, userName: req.webSession?.userName ?? null, notice };
+    // Only the page's own inline <style> and <script> run: a nonce per response, no
+    // 'unsafe-inline'. Replaces the API-wide policy of the security headers (docs/security.md).
+    const cspNonce = randomBytes(16).toString('base64url');
+    reply.header('content-security-policy', sitePolicy(cspNonce));
+    req.site = { csrfToken, userName: req.webSession?.userName ?? null, notice, cspNonce };
   });
+}
+
+/**
+ * The microsite pages' Content-Security-Policy. Images and fonts may come from anywhere
+ * (product media and theme logos live on the seller's CDN); scripts and styles only as the
+ * page's own nonce-carrying elements; forms post to the site itself.
+ */
+export function sitePolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    'img-src * data:',
+    'font-src * data:',
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'self'",
+  ].join('; ');
 }

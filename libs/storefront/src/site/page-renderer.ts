@@ -14,6 +14,8 @@ export interface SiteRequestState {
   userName: string | null;
   /** A one-time notice after a redirect (e.g. "Order 2026-00042 placed"). */
   notice: string | null;
+  /** This response's Content-Security-Policy nonce: the page's own <style> and <script> carry it. */
+  cspNonce: string;
 }
 
 declare module 'fastify' {
@@ -127,6 +129,7 @@ export class PageRenderer {
         users: permissions.has('MANAGE_COMPANY'),
       },
       csrfToken: req.site?.csrfToken ?? null,
+      cspNonce: req.site?.cspNonce ?? null,
       notice: req.site?.notice ?? null,
       search: query.get('q') ?? '',
       locales:
