@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { normalizeSku, type TaxCategory } from '@vitrine/catalog';
-import { TenantDb } from '@vitrine/database';
+import { prepared, TenantDb } from '@vitrine/database';
 import { VitrineError, type MessageParams, type MessageRef } from '@vitrine/errors';
 import {
   LinePricingService,
@@ -95,29 +95,25 @@ export class CartService {
         `At most ${MAX_LINES} lines at once; split the list.`,
       );
     const userId = userOf(ctx);
-    const rejected: RejectedLine[] = [];
-    // Articles and their prices first: pricing has units of work of its own, and a unit of work
-    // must never wait on another (PGlite is one session).
-    const articles = await this.db.run(ctx, (em) =>
-      this.articles(
-        em,
-        ctx,
-        input.map((l) => normalizeSku(l.sku)),
-      ),
-    );
-    const pricing = await this.prices.pricingData(
-      ctx,
-      [...articles.values()].map((a) => a.variantId),
-    );
-    const lines = await this.db.run(ctx, async (em) => {
+    const skus = input.map((l) => normalizeSku(l.sku));
+    // One unit of work, five round trips: the cart row first (it serializes this user's cart
+    // changes: what is read next is what the write builds on), then the articles asked for, the
+    // cart's lines and the ship-to country in one statement, prices (from the cache; a miss is
+    // read in this unit), and the write that answers with the cart as it now is.
+    const result = await this.db.run(ctx, async (em) => {
       const cartId = await this.cartId(em, ctx, userId);
-      const current = new Map(
-        ((await this.currentLines(em, ctx, userId)) ?? []).map((l) => [l.variantId, l.quantity]),
+      const state = await this.state(em, ctx, cartId, skus);
+      const pricing = await this.prices.pricingData(
+        ctx,
+        [...state.articles.values()].map((a) => a.variantId),
+        em,
       );
+      const current = new Map(state.lines.map((l) => [l.variantId, l.quantity]));
+      const rejected: RejectedLine[] = [];
       const wanted = new Map<number, number>();
-      for (const line of input) {
-        const sku = normalizeSku(line.sku);
-        const article = articles.get(sku);
+      input.forEach((line, i) => {
+        const sku = skus[i];
+        const article = state.articles.get(sku);
         const data = article ? pricing.get(article.variantId) : undefined;
         const total = article
           ? (wanted.get(article.variantId) ?? current.get(article.variantId) ?? 0) + line.quantity
@@ -139,23 +135,92 @@ export class CartService {
         if (problem || !article) {
           const { key, params, text } = problem as LineProblem;
           rejected.push({ sku: line.sku, reason: text, key, params });
-          continue;
+          return;
         }
         wanted.set(article.variantId, total);
-      }
-      if (wanted.size)
-        await em.query(
-          `INSERT INTO cart_line (tenant_id, cart_id, variant_id, quantity)
-           SELECT $1, $2, v, q FROM unnest($3::int[], $4::int[]) AS x(v, q)
-           ON CONFLICT (tenant_id, cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity`,
-          [ctx.tenantId, cartId, [...wanted.keys()], [...wanted.values()]],
-        );
-      return {
-        lines: (await this.currentLines(em, ctx, userId)) ?? [],
-        country: await this.shipToCountry(em, ctx),
-      };
+      });
+      const lines = wanted.size ? await this.writeLines(em, ctx, cartId, wanted) : state.lines;
+      return { lines, country: state.country, rejected };
     });
-    return { cart: await this.price(ctx, lines.lines, lines.country), rejected };
+    return {
+      cart: await this.price(ctx, result.lines, result.country),
+      rejected: result.rejected,
+    };
+  }
+
+  /**
+   * The articles of `skus` in the assortment, the cart's lines (oldest first) and the country of
+   * the company's default ship-to address: one statement.
+   */
+  private async state(
+    em: EntityManager,
+    ctx: TenantContext,
+    cartId: string,
+    skus: string[],
+  ): Promise<{
+    articles: Map<string, CartArticle>;
+    lines: CartLineView[];
+    country: string | null;
+  }> {
+    const rows = (await em.query(
+      prepared(`${ARTICLE_SELECT}, NULL::int AS quantity, 0 AS part, NULL::timestamptz AS added_at,
+              ${SHIP_TO_COUNTRY} AS country
+         FROM variant v
+         JOIN tenant_variant tv ON tv.tenant_id = $1 AND tv.variant_id = v.id
+         ${ARTICLE_JOINS}
+        WHERE v.sku = ANY($3::text[])
+       UNION ALL
+       ${ARTICLE_SELECT}, cl.quantity, 1, cl.added_at, ${SHIP_TO_COUNTRY}
+         FROM cart_line cl
+         JOIN tenant_variant tv ON tv.tenant_id = cl.tenant_id AND tv.variant_id = cl.variant_id
+         JOIN variant v ON v.id = tv.variant_id
+         ${ARTICLE_JOINS}
+        WHERE cl.tenant_id = $1 AND cl.cart_id = $4
+       ORDER BY part, added_at, sku`),
+      [ctx.tenantId, ctx.locale, [...new Set(skus)], cartId, ctx.user?.company?.id ?? null],
+    )) as Array<ArticleRow & { quantity: number | null; part: number; country: string | null }>;
+    const articles = new Map<string, CartArticle>();
+    const lines: CartLineView[] = [];
+    for (const r of rows) {
+      if (r.part === 0) articles.set(r.sku, toArticle(r));
+      else lines.push({ ...toArticle(r), quantity: r.quantity as number });
+    }
+    return { articles, lines, country: rows[0]?.country?.trim() ?? null };
+  }
+
+  /**
+   * Writes the quantities of `wanted` (variant id → the line's new quantity) and answers with
+   * the cart's lines as they now are, oldest first, in the same statement: the written rows as
+   * the insert returns them, the others as they were (this unit holds the cart's row lock).
+   * The unit's last statement: sent with its COMMIT.
+   */
+  private async writeLines(
+    em: EntityManager,
+    ctx: TenantContext,
+    cartId: string,
+    wanted: ReadonlyMap<number, number>,
+  ): Promise<CartLineView[]> {
+    const rows = await this.db.commitWith<ArticleRow & { quantity: number }>(
+      em,
+      prepared(`WITH written AS (
+         INSERT INTO cart_line (tenant_id, cart_id, variant_id, quantity)
+         SELECT $1, $3, v, q FROM unnest($4::int[], $5::int[]) AS x(v, q)
+         ON CONFLICT (tenant_id, cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity
+         RETURNING variant_id, quantity, added_at),
+       cl AS (
+         SELECT variant_id, quantity, added_at FROM written
+         UNION ALL
+         SELECT variant_id, quantity, added_at FROM cart_line
+          WHERE tenant_id = $1 AND cart_id = $3 AND variant_id <> ALL($4::int[]))
+       ${ARTICLE_SELECT}, cl.quantity
+         FROM cl
+         JOIN tenant_variant tv ON tv.tenant_id = $1 AND tv.variant_id = cl.variant_id
+         JOIN variant v ON v.id = tv.variant_id
+         ${ARTICLE_JOINS}
+        ORDER BY cl.added_at, v.sku`),
+      [ctx.tenantId, ctx.locale, cartId, [...wanted.keys()], [...wanted.values()]],
+    );
+    return rows.map((r) => ({ ...toArticle(r), quantity: r.quantity }));
   }
 
   /** Sets a line's quantity; 0 removes it. */
@@ -238,8 +303,8 @@ export class CartService {
 
   private async cartId(em: EntityManager, ctx: TenantContext, userId: string): Promise<string> {
     const rows = (await em.query(
-      `INSERT INTO cart (tenant_id, user_id) VALUES ($1, $2)
-       ON CONFLICT (tenant_id, user_id) DO UPDATE SET updated_at = now() RETURNING id`,
+      prepared(`INSERT INTO cart (tenant_id, user_id) VALUES ($1, $2)
+       ON CONFLICT (tenant_id, user_id) DO UPDATE SET updated_at = now() RETURNING id`),
       [ctx.tenantId, userId],
     )) as Array<{ id: string }>;
     return rows[0].id;
@@ -251,22 +316,25 @@ export class CartService {
     ctx: TenantContext,
     userId: string,
   ): Promise<CartLineView[] | null> {
-    const carts = (await em.query(`SELECT id FROM cart WHERE tenant_id = $1 AND user_id = $2`, [
-      ctx.tenantId,
-      userId,
-    ])) as Array<{ id: string }>;
-    if (!carts[0]) return null;
+    // One statement: the cart, and its lines if any (a cart without lines is one row of NULLs).
     const rows = (await em.query(
-      `${ARTICLE_SELECT}, cl.quantity
-       FROM cart_line cl
-       JOIN tenant_variant tv ON tv.tenant_id = cl.tenant_id AND tv.variant_id = cl.variant_id
-       JOIN variant v ON v.id = tv.variant_id
-       ${ARTICLE_JOINS}
-       WHERE cl.tenant_id = $1 AND cl.cart_id = $3
-       ORDER BY cl.added_at, v.sku`,
-      [ctx.tenantId, ctx.locale, carts[0].id],
+      prepared(`SELECT l.*
+         FROM cart ct
+         LEFT JOIN LATERAL (
+           ${ARTICLE_SELECT}, cl.quantity, cl.added_at
+             FROM cart_line cl
+             JOIN tenant_variant tv ON tv.tenant_id = cl.tenant_id AND tv.variant_id = cl.variant_id
+             JOIN variant v ON v.id = tv.variant_id
+             ${ARTICLE_JOINS}
+            WHERE cl.tenant_id = ct.tenant_id AND cl.cart_id = ct.id) l ON true
+        WHERE ct.tenant_id = $1 AND ct.user_id = $3
+        ORDER BY l.added_at, l.sku`),
+      [ctx.tenantId, ctx.locale, userId],
     )) as Array<ArticleRow & { quantity: number }>;
-    return rows.map((r) => ({ ...toArticle(r), quantity: r.quantity }));
+    if (rows.length === 0) return null;
+    return rows
+      .filter((r) => r.variant_id !== null)
+      .map((r) => ({ ...toArticle(r), quantity: r.quantity }));
   }
 
   /** Articles of the tenant's assortment by SKU. */
@@ -290,6 +358,10 @@ export class CartService {
 const ARTICLE_SELECT = `SELECT v.id AS variant_id, v.sku, coalesce(v.names->>$2, v.names->>'nl', v.names->>'en', v.sku) AS name,
   v.order_multiple, v.min_order_quantity, v.status, v.stock_on_hand, v.tax_category, c.path AS category_path,
   v.weight_grams, v.volume_ml`;
+/** Country of the default ship-to address of the company `$5` (NULL: none, or no company). */
+const SHIP_TO_COUNTRY = `(SELECT a.country FROM company_address a
+   WHERE a.tenant_id = $1 AND a.company_id = $5::uuid AND a.kind = 'SHIPPING'
+   ORDER BY a.is_default DESC, a.created_at LIMIT 1)`;
 /** Product and category of `v` (for the category path discount rules match on). */
 const ARTICLE_JOINS = `JOIN product p ON p.id = v.product_id
   LEFT JOIN category c ON c.id = p.category_id`;

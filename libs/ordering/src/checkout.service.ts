@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
 import type { TenantContext } from '@vitrine/tenancy';
@@ -47,9 +48,10 @@ export class CheckoutService {
     idempotencyKey: string,
   ): Promise<OrderView> {
     const request = checkoutRequest(input, tenantToday(ctx));
-    return this.once(ctx, 'placeOrder', { request }, idempotencyKey, () =>
-      this.drafts.fromCart(ctx, request),
-    );
+    // Drafted in the order's own unit of work: one unit, not a read unit and a write unit.
+    return this.once(ctx, 'placeOrder', { request }, idempotencyKey, {
+      inUnit: (em) => this.drafts.fromCart(ctx, request, em),
+    });
   }
 
   /**
@@ -82,14 +84,15 @@ export class CheckoutService {
   /**
    * Runs `draft` and writes its order once per (user, key). When drafting or writing fails —
    * an empty cart, a conflict — because an earlier or concurrent request with the same key has
-   * placed the order, that order is the answer.
+   * placed the order, that order is the answer. `draft` runs before the order's unit of work,
+   * or as `inUnit` inside it (its reads then share the order's transaction).
    */
   async once(
     ctx: TenantContext,
     operation: string,
     request: Record<string, unknown>,
     idempotencyKey: string,
-    draft: () => Promise<OrderDraft>,
+    draft: (() => Promise<OrderDraft>) | { inUnit: (em: EntityManager) => Promise<OrderDraft> },
   ): Promise<OrderView> {
     const { userId } = buyerOf(ctx);
     const key = idempotencyKey.trim();
@@ -106,9 +109,11 @@ export class CheckoutService {
     // No lookup first: the write claims the key, and a retry whose draft fails because the first
     // request already consumed the cart (or the quote) finds that order in the catch below.
     try {
-      const order = await draft();
-      const written = await this.writer.write(ctx, order, claim);
-      return written.written ? draftView(ctx, order, written) : await this.read(ctx, written.id);
+      const source = typeof draft === 'function' ? await draft() : draft.inUnit;
+      const written = await this.writer.write(ctx, source, claim);
+      return written.written
+        ? draftView(ctx, written.draft, written)
+        : await this.read(ctx, written.id);
     } catch (err) {
       if (err instanceof VitrineError && err.code !== 'IDEMPOTENCY_KEY_REUSED') {
         const again = await this.prior(ctx, claim);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TenantDb } from '@vitrine/database';
+import { prepared, TenantDb } from '@vitrine/database';
 import { VitrineError, type MessageRef } from '@vitrine/errors';
 import {
   formatDecimal,
@@ -106,12 +106,21 @@ export class OrderDraftService {
     private readonly totals: OrderTotalsService,
   ) {}
 
-  async fromCart(ctx: TenantContext, request: CheckoutRequest): Promise<OrderDraft> {
+  /**
+   * The order the cart would make. In a unit of work of its own, or in the caller's (`em`: the
+   * order's, so that checkout opens one unit instead of two).
+   */
+  async fromCart(
+    ctx: TenantContext,
+    request: CheckoutRequest,
+    em?: EntityManager,
+  ): Promise<OrderDraft> {
     const { userId } = buyerOf(ctx);
-    const read = await this.db.run(ctx, async (em) => ({
-      ...(await this.readBuyer(em, ctx, request)),
-      lines: (await this.carts.currentLines(em, ctx, userId)) ?? [],
-    }));
+    const reads = async (m: EntityManager) => ({
+      ...(await this.readBuyer(m, ctx, request)),
+      lines: (await this.carts.currentLines(m, ctx, userId)) ?? [],
+    });
+    const read = em ? await reads(em) : await this.db.run(ctx, reads);
     if (read.lines.length === 0)
       throw VitrineError.withMessage(
         'BAD_USER_INPUT',
@@ -132,10 +141,15 @@ export class OrderDraftService {
           },
         );
     }
-    return this.decide(ctx, request, read, read.lines, null, {
-      kind: 'cart',
-      quantities: new Map(read.lines.map((l) => [l.variantId, l.quantity])),
-    });
+    return this.decide(
+      ctx,
+      request,
+      read,
+      read.lines,
+      null,
+      { kind: 'cart', quantities: new Map(read.lines.map((l) => [l.variantId, l.quantity])) },
+      em,
+    );
   }
 
   /** An order of a quote's lines at its offered unit prices (source QUOTE). */
@@ -157,6 +171,7 @@ export class OrderDraftService {
     lines: SourceLine[],
     quotedUnits: ReadonlyMap<number, number> | null,
     source: OrderDraft['source'],
+    em?: EntityManager,
   ): Promise<OrderDraft> {
     const { userId } = buyerOf(ctx);
     const at = new Date();
@@ -165,6 +180,7 @@ export class OrderDraftService {
       at,
       shipToCountry: country,
       quotedUnits: quotedUnits ?? undefined,
+      em,
     });
     const currency = priced.currency;
     const subtotalMinor = priced.totals.netMinor;
@@ -188,7 +204,7 @@ export class OrderDraftService {
       approvalReason = `The order (${formatDecimal(netMinor, currency)} ${currency} excl. VAT) is above your spend limit of ${formatDecimal(spendLimit, currency)} ${currency}.`;
     let approverEmails: string[] = [];
     if (approvalReason) {
-      approverEmails = await this.approvers(ctx, read.buyer.company_id, userId, netMinor);
+      approverEmails = await this.approvers(ctx, read.buyer.company_id, userId, netMinor, em);
       if (approverEmails.length === 0)
         throw permissions.has('PLACE_ORDER')
           ? VitrineError.withMessage(
@@ -256,18 +272,42 @@ export class OrderDraftService {
     };
   }
 
-  /** The buyer, their company and the checkout choices checked against the company's data. */
+  /**
+   * The buyer, their company and the checkout choices checked against the company's data: one
+   * statement (the company's ship-to addresses and whether the cost centre is one of its active
+   * ones come with the buyer).
+   */
   private async readBuyer(em: EntityManager, ctx: TenantContext, request: CheckoutRequest) {
     const { userId, companyId } = buyerOf(ctx);
     const [buyer] = (await em.query(
-      `SELECT c.id AS company_id, c.code AS company_code, c.name AS company_name,
+      prepared(`SELECT c.id AS company_id, c.code AS company_code, c.name AS company_name,
               c.vat_id AS company_vat_id, u.name AS user_name, u.email AS user_email,
               c.po_number_required, c.payment_terms, c.credit_limit_minor,
-              c.status AS company_status, u.spend_limit_minor, u.status AS user_status
+              c.status AS company_status, u.spend_limit_minor, u.status AS user_status,
+              (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name,
+                        'street', a.street, 'postal_code', a.postal_code, 'city', a.city,
+                        'country', a.country) ORDER BY a.is_default DESC, a.created_at), '[]')
+                 FROM company_address a
+                WHERE a.tenant_id = $1 AND a.company_id = c.id AND a.kind = 'SHIPPING') AS addresses,
+              EXISTS (SELECT 1 FROM cost_centre cc
+                       WHERE cc.tenant_id = $1 AND cc.company_id = c.id AND cc.code = $4
+                         AND cc.active) AS cost_centre_active
          FROM app_user u JOIN company c ON c.tenant_id = u.tenant_id AND c.id = u.company_id
-        WHERE u.tenant_id = $1 AND u.id = $2 AND c.id = $3`,
-      [ctx.tenantId, userId, companyId],
-    )) as Buyer[];
+        WHERE u.tenant_id = $1 AND u.id = $2 AND c.id = $3`),
+      [ctx.tenantId, userId, companyId, request.costCentre],
+    )) as Array<
+      Buyer & {
+        addresses: Array<{
+          id: string;
+          name: string;
+          street: string;
+          postal_code: string;
+          city: string;
+          country: string;
+        }>;
+        cost_centre_active: boolean;
+      }
+    >;
     if (!buyer || buyer.user_status !== 'ACTIVE')
       throw VitrineError.withMessage(
         'UNAUTHENTICATED',
@@ -290,35 +330,15 @@ export class OrderDraftService {
         'Your company requires a purchase order (PO) number.',
         { argument: 'poNumber' },
       );
-    if (request.costCentre) {
-      const [centre] = (await em.query(
-        `SELECT code FROM cost_centre
-          WHERE tenant_id = $1 AND company_id = $2 AND code = $3 AND active`,
-        [ctx.tenantId, companyId, request.costCentre],
-      )) as unknown[];
-      if (!centre)
-        throw VitrineError.withMessage(
-          'BAD_USER_INPUT',
-          'checkout.costCentre',
-          { code: request.costCentre },
-          `${request.costCentre} is not an active cost centre of your company.`,
-          { argument: 'costCentre' },
-        );
-    }
-    const addresses = (await em.query(
-      `SELECT id, name, street, postal_code, city, country, is_default FROM company_address
-        WHERE tenant_id = $1 AND company_id = $2 AND kind = 'SHIPPING'
-        ORDER BY is_default DESC, created_at`,
-      [ctx.tenantId, companyId],
-    )) as Array<{
-      id: string;
-      name: string;
-      street: string;
-      postal_code: string;
-      city: string;
-      country: string;
-      is_default: boolean;
-    }>;
+    if (request.costCentre && !buyer.cost_centre_active)
+      throw VitrineError.withMessage(
+        'BAD_USER_INPUT',
+        'checkout.costCentre',
+        { code: request.costCentre },
+        `${request.costCentre} is not an active cost centre of your company.`,
+        { argument: 'costCentre' },
+      );
+    const addresses = buyer.addresses;
     const address = request.shippingAddressId
       ? addresses.find((a) => a.id === request.shippingAddressId)
       : addresses[0];
@@ -356,19 +376,18 @@ export class OrderDraftService {
     companyId: string,
     requester: string,
     netMinor: number,
+    em?: EntityManager,
   ): Promise<string[]> {
-    const rows = await this.db.run(
-      ctx,
-      (em) =>
-        em.query(
-          `SELECT email FROM app_user
-            WHERE tenant_id = $1 AND company_id = $2 AND id <> $3 AND status = 'ACTIVE'
-              AND 'APPROVER' = ANY(roles)
-              AND (spend_limit_minor IS NULL OR spend_limit_minor >= $4)
-            ORDER BY email`,
-          [ctx.tenantId, companyId, requester, netMinor],
-        ) as Promise<Array<{ email: string }>>,
-    );
+    const read = (m: EntityManager) =>
+      m.query(
+        `SELECT email FROM app_user
+          WHERE tenant_id = $1 AND company_id = $2 AND id <> $3 AND status = 'ACTIVE'
+            AND 'APPROVER' = ANY(roles)
+            AND (spend_limit_minor IS NULL OR spend_limit_minor >= $4)
+          ORDER BY email`,
+        [ctx.tenantId, companyId, requester, netMinor],
+      ) as Promise<Array<{ email: string }>>;
+    const rows = em ? await read(em) : await this.db.run(ctx, read);
     return rows.map((r) => r.email);
   }
 }

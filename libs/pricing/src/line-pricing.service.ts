@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { TaxCategory } from '@vitrine/catalog';
 import { VitrineError } from '@vitrine/errors';
 import type { TenantContext } from '@vitrine/tenancy';
@@ -28,6 +29,8 @@ export interface LinePricingOptions {
    * instead of by the engine; a line without one is refused like an unpriced line.
    */
   quotedUnits?: ReadonlyMap<number, number>;
+  /** The unit of work the caller is in: a cache miss is read there (see PriceService.pricingData). */
+  em?: EntityManager;
 }
 
 export interface PricedLine {
@@ -73,6 +76,7 @@ export class LinePricingService {
       : await this.prices.pricingData(
           ctx,
           lines.map((l) => l.variant.id),
+          options.em,
         );
     const priced = lines.map((line): PricedLine => {
       const d = data.get(line.variant.id);

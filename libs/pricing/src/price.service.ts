@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import type { EntityManager } from 'typeorm';
 import { CACHE_STORE, tenantKey, type CacheStore } from '@vitrine/cache';
 import { APP_CONFIG, type AppConfig } from '@vitrine/config';
-import { TenantDb } from '@vitrine/database';
+import { prepared, TenantDb } from '@vitrine/database';
 import { VitrineError } from '@vitrine/errors';
 import type { TaxCategory } from '@vitrine/catalog';
 import type { TenantContext } from '@vitrine/tenancy';
@@ -63,10 +64,15 @@ export class PriceService implements OnModuleInit {
     }
   }
 
-  /** Pricing data of many variants in the request's price context: memory, shared cache, one statement. */
+  /**
+   * Pricing data of many variants in the request's price context: memory, shared cache, one
+   * statement. Inside a unit of work, pass its manager: a miss is then read there instead of in
+   * a unit of its own (which would be refused as nested).
+   */
   async pricingData(
     ctx: TenantContext,
     variantIds: readonly number[],
+    em?: EntityManager,
   ): Promise<Map<number, PricingData>> {
     const pc = ctx.priceContext;
     const keyOf = (id: number) => tenantKey(ctx.tenantId, 'px', pc.key, pc.currency, id);
@@ -90,7 +96,7 @@ export class PriceService implements OnModuleInit {
       missing = still;
     }
     if (missing.length) {
-      const loaded = await this.load(ctx, missing);
+      const loaded = await this.load(ctx, missing, em);
       const writes: Array<[string, string]> = [];
       for (const id of missing) {
         const data = loaded.get(id) ?? EMPTY_PRICING;
@@ -162,9 +168,13 @@ export class PriceService implements OnModuleInit {
    * costs the same as one with none). Contract prices are tenant-owned: read in the tenant's
    * unit of work, so row-level security applies as well as the explicit filter.
    */
-  private async load(ctx: TenantContext, variantIds: number[]): Promise<Map<number, PricingData>> {
+  private async load(
+    ctx: TenantContext,
+    variantIds: number[],
+    em?: EntityManager,
+  ): Promise<Map<number, PricingData>> {
     const pc = ctx.priceContext;
-    const sql = `SELECT v.id AS variant_id,
+    const sql = prepared(`SELECT v.id AS variant_id,
         (SELECT lp.amount_minor::text FROM list_price lp WHERE lp.variant_id = v.id AND lp.currency = $2) AS list_minor,
         (SELECT coalesce(json_agg(json_build_object('l', e.price_list_id, 'q', e.min_quantity, 'a', e.amount_minor::text,
                   'f', ${epochMs('greatest(e.valid_from, pl.valid_from)')}, 'u', ${epochMs('least(e.valid_until, pl.valid_until)')})), '[]')
@@ -178,12 +188,14 @@ export class PriceService implements OnModuleInit {
                 WHERE c.tenant_id = $4 AND c.company_id = $5 AND c.variant_id = v.id AND c.currency = $2)`
             : `'[]'::json`
         } AS contract
-      FROM unnest($1::int[]) AS v(id)`;
+      FROM unnest($1::int[]) AS v(id)`);
     const params: unknown[] = [variantIds, pc.currency, pc.priceListIds];
     let rows: RawRow[];
-    if (pc.companyId) {
-      params.push(ctx.tenantId, pc.companyId);
-      rows = (await this.db.run(ctx, (em) => em.query(sql, params))) as RawRow[];
+    if (pc.companyId) params.push(ctx.tenantId, pc.companyId);
+    if (em) {
+      rows = (await em.query(sql, params)) as RawRow[];
+    } else if (pc.companyId) {
+      rows = (await this.db.run(ctx, (m) => m.query(sql, params))) as RawRow[];
     } else {
       rows = await this.db.query<RawRow>(sql, params);
     }

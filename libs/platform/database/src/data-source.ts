@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '@vitrine/config';
 import { lockDataDir } from './data-dir-lock';
 import { MIGRATIONS } from './migrations';
 import { openPGlite, pgliteDriver } from './pglite-pool';
+import { PreparingClient } from './prepared';
 import { enterRuntimeRole, grantRuntimeRole, installAnalyzeFunction } from './runtime-role';
 
 export interface DataSourceOptions {
@@ -45,8 +46,15 @@ export async function createDataSource(
       poolSize: options.poolSize ?? 10,
       applicationName: 'vitrine',
       // Fail a request fast (503, see isDatabaseUnavailable) instead of queueing it behind a
-      // server that does not answer; the pool reconnects by itself once it does.
-      extra: { connectionTimeoutMillis: db.connectTimeoutMs ?? 5000 },
+      // server that does not answer; the pool reconnects by itself once it does. Pipeline mode:
+      // a statement is sent as soon as it is issued, not after the previous one's answer; units
+      // of work await each statement anyway, except TenantDb.commitWith's statement + COMMIT.
+      // PreparingClient: statements marked with prepared() run as named statements.
+      extra: {
+        connectionTimeoutMillis: db.connectTimeoutMs ?? 5000,
+        pipeline: true,
+        Client: PreparingClient,
+      },
     });
   } else {
     let pglite = options.pglite;
