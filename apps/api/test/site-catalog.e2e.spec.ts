@@ -76,9 +76,11 @@ function unescapeAttr(value: string): string {
   return value.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
 }
 
-/** A page without its per-request CSRF token, to compare two pages. */
+/** A page without its per-request CSRF token and CSP nonce, to compare two pages. */
 function withoutToken(body: string): string {
-  return body.replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""');
+  return body
+    .replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""')
+    .replace(/nonce="[^"]*"/g, 'nonce=""');
 }
 
 /** The count of the listing's summary line ("123 artikelen"). */

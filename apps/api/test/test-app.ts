@@ -167,3 +167,22 @@ export async function companyUser(
     roles,
   });
 }
+
+/**
+ * An ACTIVE article of jansen-bouw that can be ordered one piece at a time, given `stock`
+ * pieces and a weight (so shipping resolves), with every company's credit limit lifted: for
+ * tests that place many orders in a loop.
+ */
+export async function orderableSku(db: TestDatabase, stock: number): Promise<string> {
+  const [row] = (await db.dataSource.query(
+    `SELECT v.sku FROM tenant_variant tv JOIN tenant t ON t.id = tv.tenant_id JOIN variant v ON v.id = tv.variant_id
+      WHERE t.slug = 'jansen-bouw' AND v.status = 'ACTIVE' AND v.min_order_quantity = 1 AND v.order_multiple = 1
+      ORDER BY v.sku LIMIT 1`,
+  )) as Array<{ sku: string }>;
+  await db.dataSource.query(
+    `UPDATE variant SET stock_on_hand = $2, weight_grams = 100 WHERE sku = $1`,
+    [row.sku, stock],
+  );
+  await db.dataSource.query(`UPDATE company SET credit_limit_minor = NULL`);
+  return row.sku;
+}

@@ -78,3 +78,16 @@ export async function gql<T = Record<string, unknown>>(
     : {};
   return { status: res.status, headers: res.headers, ...parsed };
 }
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for a child process or a private server). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
